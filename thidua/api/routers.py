@@ -1,0 +1,1 @@
+"""Registers every domain router on the API object."""

@@ -1,0 +1,29 @@
+"""Navigation for the base layout: which sections the user may open. Later capabilities add theirs
+to NAVIGATION; each entry names the permission that shows it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from thidua.accounts import scopes
+
+NAVIGATION = [
+    # (url name, label, permission or None for every signed-in user, icon letter)
+    ("common:dashboard", _("Tổng quan"), None),
+    ("organizations:unit_tree", _("Đơn vị"), "unit.view"),
+    ("organizations:person_list", _("Cá nhân"), "person.view"),
+    ("organizations:import_list", _("Nhập Excel"), "import.run"),
+    ("accounts:user_list", _("Tài khoản"), "role.manage"),
+    ("common:audit_list", _("Nhật ký"), "audit.view"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = []
+    for url_name, label, permission in NAVIGATION:
+        if permission is None or scopes.can(user, permission):
+            items.append({"url": reverse(url_name), "label": label, "active": current.split(":")[0] == url_name.split(":")[0] and current.startswith(url_name.rsplit("_", 1)[0])})
+    return {"nav_items": items}

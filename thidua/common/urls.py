@@ -1,0 +1,9 @@
+from django.urls import path
+
+from thidua.common import views
+
+app_name = "common"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,14 @@
+// Small behaviours without inline scripts (the CSP forbids them).
+document.addEventListener("change", (event) => {
+  const el = event.target;
+  if (el.matches("[data-autosubmit]")) el.form.requestSubmit();
+});
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-toggle-nav]");
+  if (toggle) {
+    const open = document.body.classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", String(open));
+  }
+  const confirmEl = event.target.closest("[data-confirm]");
+  if (confirmEl && !window.confirm(confirmEl.dataset.confirm)) event.preventDefault();
+});

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from thidua.api.urls import api
+from thidua.common import views as common_views
+
+urlpatterns = [
+    path("healthz", common_views.healthz, name="healthz"),
+    path("", include("thidua.common.urls")),
+    path("tai-khoan/", include("thidua.accounts.urls")),
+    path("to-chuc/", include("thidua.organizations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("quan-tri-he-thong/", admin.site.urls),
+]
