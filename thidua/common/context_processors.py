@@ -11,7 +11,7 @@ NAVIGATION = [
     ("common:dashboard", _("Tổng quan"), None),
     ("organizations:unit_tree", _("Đơn vị"), "unit.view"),
     ("organizations:person_list", _("Cá nhân"), "person.view"),
-    ("organizations:import_list", _("Nhập Excel"), "import.run"),
+    ("imports:import_list", _("Nhập Excel"), "import.run"),
     ("accounts:user_list", _("Tài khoản"), "role.manage"),
     ("common:audit_list", _("Nhật ký"), "audit.view"),
 ]
@@ -22,8 +22,15 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
+    current_section = current.split(":")[0]
     items = []
     for url_name, label, permission in NAVIGATION:
         if permission is None or scopes.can(user, permission):
-            items.append({"url": reverse(url_name), "label": label, "active": current.split(":")[0] == url_name.split(":")[0] and current.startswith(url_name.rsplit("_", 1)[0])})
+            section = url_name.split(":")[0]
+            # Each app's pages light up its entry; "organizations" has two entries, told apart by name.
+            if section == "organizations":
+                active = current.startswith("organizations:unit") if "unit" in url_name else current.startswith("organizations:person")
+            else:
+                active = current == url_name if section == "common" else current_section == section
+            items.append({"url": reverse(url_name), "label": label, "active": active})
     return {"nav_items": items}
