@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "thidua.common",
     "thidua.accounts",
     "thidua.organizations",
+    "thidua.rules",
+    "thidua.records",
     "thidua.api",
 ]
 
@@ -159,7 +161,9 @@ if not PRODUCTION:
     # WhiteNoise warns about a missing STATIC_ROOT even when it serves from the finders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"  # outside the web root: files are served by views that check access
-MEDIA_URL = None
+# No URL pattern serves MEDIA_URL: uploaded files go out only through views that check access.
+# (Django's live test server insists on a string here.)
+MEDIA_URL = "/_private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -133,3 +133,42 @@ def api_token_user(token: str) -> User | None:
         # Written at most every few minutes: a busy client should not turn every read into a write.
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+# ---------------------------------------------------------------- account administration
+
+USER_EDITABLE_FIELDS = ("email", "person", "first_name", "last_name")
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, **changes) -> User:
+    """Change an account's e-mail, names or linked person (not its password or roles)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user)
+    for key, value in changes.items():
+        if key not in USER_EDITABLE_FIELDS:
+            raise TypeError(f"unknown user field {key}")
+        setattr(user, key, value)
+    if user.person_id and User.objects.filter(person_id=user.person_id).exclude(pk=user.pk).exists():
+        raise ValidationError({"person": _("Hồ sơ cá nhân này đã gắn với một tài khoản khác.")})
+    user.full_clean(exclude=["password"])
+    user.save()
+    changed = audit.diff(before, audit.snapshot(user))
+    if changed:
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, changes=changed)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Lock or unlock an account. A locked account can neither log in nor use its API tokens."""
+    if not active and getattr(actor, "pk", None) == user.pk:
+        raise ValidationError({"is_active": _("Bạn không thể tự khóa tài khoản của chính mình.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"is_active": [not active, active]})
+    scopes.forget(user)
+    return user

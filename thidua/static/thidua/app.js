@@ -9,6 +9,12 @@ document.addEventListener("click", (event) => {
     const open = document.body.classList.toggle("nav-open");
     toggle.setAttribute("aria-expanded", String(open));
   }
+  const treeButton = event.target.closest("[data-tree]");
+  if (treeButton) {
+    const open = treeButton.dataset.tree === "open";
+    const scope = treeButton.closest(".tree-card") || document;
+    scope.querySelectorAll(".tree details").forEach((details) => { details.open = open; });
+  }
   const confirmEl = event.target.closest("[data-confirm]");
   if (confirmEl && !window.confirm(confirmEl.dataset.confirm)) event.preventDefault();
 });
