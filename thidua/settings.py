@@ -157,6 +157,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# thidua/static holds the project-wide assets (app.css, app.js); "thidua" itself is not an app, so
+# the app-directories finder would not look there.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 if not PRODUCTION:
     # WhiteNoise warns about a missing STATIC_ROOT even when it serves from the finders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -24,14 +24,15 @@ def _entries(response) -> list[str]:
 def test_audit_list_shows_entries_newest_first(admin_client_, admin_user, office):
     person = make_person("Nguyễn Văn An", unit=office)
     services.person_update(actor=admin_user, person=person, full_name="Nguyễn Văn Ân")
-    response = admin_client_.get(LIST, {"type": "organizations.person"})
+    services.person_update(actor=admin_user, person=person, full_name="Nguyễn Văn Bảo")
+    response = admin_client_.get(LIST, {"type": "organizations.person", "action": "update"})
     assert response.status_code == 200
-    assert _entries(response) == ["update Nguyễn Văn Ân", "create Nguyễn Văn An"]
+    assert _entries(response) == ["update Nguyễn Văn Bảo", "update Nguyễn Văn Ân"]
 
 
 def test_audit_list_keeps_auditors_in_their_subtree(auditor_client, office, other_department):
-    make_person("Nguyễn Văn An", unit=office)
-    make_person("Phạm Văn Y", unit=other_department)
+    services.person_update(actor=None, person=make_person("Nguyễn Văn An", unit=office), phone="0273 111 111")
+    services.person_update(actor=None, person=make_person("Phạm Văn Y", unit=other_department), phone="0273 111 112")
     objects = {entry.object_repr for entry in auditor_client.get(LIST).context["page"].object_list}
     assert "Nguyễn Văn An" in objects
     assert "Phạm Văn Y" not in objects
@@ -66,8 +67,8 @@ def test_audit_list_refuses_a_reversed_date_range(admin_client_, province):
 
 
 def test_audit_list_filters_by_unit_subtree(admin_client_, department, office, other_department):
-    make_person("Nguyễn Văn An", unit=office)
-    make_person("Phạm Văn Y", unit=other_department)
+    services.person_update(actor=None, person=make_person("Nguyễn Văn An", unit=office), phone="0273 111 111")
+    services.person_update(actor=None, person=make_person("Phạm Văn Y", unit=other_department), phone="0273 111 112")
     objects = {entry.object_repr for entry in admin_client_.get(LIST, {"unit": "SKHCN"}).context["page"].object_list}
     assert "Nguyễn Văn An" in objects and "Văn phòng Sở" in objects
     assert "Phạm Văn Y" not in objects

@@ -29,6 +29,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "role.manage": frozenset({Role.ADMIN}),
     # the audit log
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+    # evidence: ratings, initiatives, discipline, leave, the award register
+    "records.view": _READERS,
+    "records.manage": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
+    # the award catalog, provincial parameters, base salary (the national rulesets are files)
+    "rules.view": _READERS,
+    "rules.manage": frozenset({Role.ADMIN}),
+    # screening (bình xét): eligibility of everyone in a unit for a year
+    "screening.view": frozenset(
+        {Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER, Role.AUDITOR, Role.SIGNER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}
+    ),
 }
 
 

@@ -339,8 +339,8 @@ def plan_tree(rng: random.Random, *, first_pk: int, province: str, prefix: str) 
         for office in offices:
             tree.add(f"{commune_code}_{next(serial):02d}", office, UnitKind.OFFICE, commune, profile="office", weight=5,
                      head=_head_titles(office))
-        schools = [("Trường Mầm non", rng.randint(1, 3), 14), ("Trường Tiểu học", rng.randint(2, 4), 22),
-                   ("Trường Trung học cơ sở", rng.randint(1, 2), 28)]
+        schools = [("Trường Mầm non", rng.randint(1, 3), 14), ("Trường Tiểu học", rng.randint(2, 5), 22),
+                   ("Trường Trung học cơ sở", rng.randint(1, 3), 28)]
         for level, count, weight in schools:
             for letter in ("A", "B", "C", "D")[:count] if count > 1 else ("",):
                 school_name = f"{level} {place} {letter}".strip()
@@ -404,7 +404,8 @@ def plan_people(
     placed = [0] * len(tree.units)
     result = _People()
 
-    def post_in(index: int) -> tuple[str, str, str]:
+    def post_in(index: int) -> tuple[str, str, str, bool]:
+        """(position, category, rank, whether it is the head's or a deputy's post) for a newcomer."""
         head, deputy = tree.heads[index]
         seat = placed[index]
         placed[index] += 1
@@ -413,10 +414,10 @@ def plan_people(
             # Heads of the province, its agencies and communes lead; heads below them manage.
             category = LEADER if unit.depth <= 1 and unit.kind != UnitKind.ENTERPRISE else MANAGER
             rank = "Chuyên viên cao cấp" if unit.depth == 0 or (seat == 0 and unit.kind == UnitKind.DEPARTMENT) else HEAD_RANK[tree.profiles[index]]
-            return (head if seat == 0 else deputy), category, rank
+            return (head if seat == 0 else deputy), category, rank, True
         posts, cumulative_weights = _STAFF_CHOICES[tree.profiles[index]]
         position, category, rank, _ = rng.choices(posts, cum_weights=cumulative_weights, k=1)[0]
-        return position, category, rank
+        return position, category, rank, False
 
     def move_target(index: int) -> int:
         draw = rng.random()
@@ -435,7 +436,7 @@ def plan_people(
         family, middle, given = names.person_name(rng, gender, ethnicity)
         retirement_age = RETIREMENT_AGE[gender]
         # A few are past retirement age: they retired within the window.
-        age = rng.randint(23, retirement_age + min(2, years - 1))
+        age = rng.randint(23, retirement_age + min(1, years - 1))
         born = _years_after(until, -age) - datetime.timedelta(days=rng.randrange(365))
         recruited = _years_after(born, rng.randint(22, 30)) + datetime.timedelta(days=rng.randrange(365))
         if recruited >= until - datetime.timedelta(days=30):
@@ -459,16 +460,19 @@ def plan_people(
             {start + datetime.timedelta(days=rng.randint(30, (stop - start).days)) for _ in range(event_count)}
         ) if event_count and (stop - start).days > 30 else []
 
-        position, category, rank = post_in(index)
-        periods = [(index, position, category, rank, start)]
+        periods = [(index, start, *post_in(index))]
         for day in event_days:
-            last_index, last_position, last_category, last_rank, _ = periods[-1]
+            last_index, _, last_position, last_category, last_rank, leads = periods[-1]
             promoted = PROMOTED_RANK.get(last_rank)
-            if promoted and rng.random() < 0.4:
-                periods.append((last_index, last_position, last_category, promoted, day))
+            if promoted and not leads and rng.random() < 0.4:
+                periods.append((last_index, day, last_position, last_category, promoted, False))
+                continue
+            target = move_target(last_index)
+            if not leads and tree.profiles[target] == tree.profiles[last_index]:
+                # Same kind of work elsewhere: the post and rank go with the person.
+                periods.append((target, day, last_position, last_category, last_rank, False))
             else:
-                target = move_target(last_index)
-                periods.append((target, *post_in(target), day))
+                periods.append((target, day, *post_in(target)))
 
         person = Person(
             pk=pk,
@@ -482,8 +486,8 @@ def plan_people(
             recruited_on=recruited,
         )
         _refresh_derived(person)
-        for number, (unit_index, post, post_category, post_rank, begins) in enumerate(periods):
-            finishes = periods[number + 1][4] - one_day if number + 1 < len(periods) else end
+        for number, (unit_index, begins, post, post_category, post_rank, _) in enumerate(periods):
+            finishes = periods[number + 1][1] - one_day if number + 1 < len(periods) else end
             result.employments.append(
                 Employment(
                     person_id=pk,
@@ -498,8 +502,8 @@ def plan_people(
             )
         if end is None:
             person.current_unit_id = tree.units[periods[-1][0]].pk
-            person.current_position = periods[-1][1]
-            person.current_position_category = periods[-1][2]
+            person.current_position = periods[-1][2]
+            person.current_position_category = periods[-1][3]
         result.persons.append(person)
     return result
 

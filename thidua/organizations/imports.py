@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -36,7 +37,7 @@ from django.utils.translation import gettext_noop
 
 from thidua.accounts import scopes
 from thidua.common import audit
-from thidua.common.models import AuditAction, ImportBatch, ImportKind
+from thidua.common.models import AuditAction, AuditEntry, ImportBatch, ImportKind
 from thidua.common.spreadsheets import (
     SheetRows,
     TemplateColumn,
@@ -486,7 +487,9 @@ def _new_batch(
 
 
 def _note(batch: ImportBatch) -> str:
-    return _("Nhập Excel lần #%(id)s, tệp “%(name)s”") % {"id": batch.pk, "name": batch.original_name}
+    # Stored in the site's language, whatever the importer's, so that batch_changes can find it again.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Nhập Excel lần #%(id)s, tệp “%(name)s”") % {"id": batch.pk, "name": batch.original_name}
 
 
 def _record_batch(actor, batch: ImportBatch) -> None:
@@ -1310,6 +1313,42 @@ def _import_unit_rows(
     )
     _record_batch(actor, batch)
     return batch
+
+
+# ---------------------------------------------------------------- reading back
+
+
+@dataclass(frozen=True)
+class BatchChange:
+    object_id: str
+    label: str
+    created: bool
+    fields: list[str]
+
+
+def batch_changes(batch: ImportBatch, *, limit: int = 200) -> tuple[list[BatchChange], int]:
+    """The people or units an import created or updated (the first ``limit``) and their number, read
+    back from the audit entries it wrote. The caller has already checked that the batch is visible."""
+    model = Person if batch.kind == ImportKind.PEOPLE else Unit
+    entries = AuditEntry.objects.filter(
+        action=AuditAction.IMPORT,
+        at__gte=batch.uploaded_at,
+        content_type=ContentType.objects.get_for_model(model),
+        note=_note(batch),
+    ).order_by("id")
+    total = entries.count()
+    changes = []
+    for object_id, label, values in entries.values_list("object_id", "object_repr", "changes")[:limit]:
+        created = all(old is None for old, _new in values.values())
+        fields = []
+        for name in values:
+            try:
+                verbose = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                verbose = name
+            fields.append(verbose[:1].upper() + verbose[1:])
+        changes.append(BatchChange(object_id=object_id, label=label, created=created, fields=fields))
+    return changes, total
 
 
 # ---------------------------------------------------------------- templates

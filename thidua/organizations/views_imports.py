@@ -96,7 +96,7 @@ def import_list(request):
 def _upload(request, kind: str):
     scopes.require(request.user, imports.IMPORT_PERMISSION)
     upload = _UPLOADS[kind]
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     failure = None
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -107,7 +107,9 @@ def _upload(request, kind: str):
         else:
             messages.success(
                 request,
-                _("Đã nhập xong tệp “%(name)s”: %(created)d mới, %(updated)d cập nhật, %(unchanged)d không đổi.")
+                _(
+                    "Đã nhập xong tệp “%(name)s”: %(created)d mới, %(updated)d cập nhật, %(unchanged)d không đổi."
+                )
                 % {
                     "name": batch.original_name,
                     "created": batch.created_count,
@@ -158,8 +160,12 @@ def template_units(request):
 @require_GET
 def import_detail(request, pk: int):
     batch = get_object_or_404(imports_visible_to(request.user), pk=pk)
-    changes = imports.batch_changes(batch)
-    return render(request, "organizations/imports/detail.html", {"batch": batch, "changes": changes})
+    changes, change_count = imports.batch_changes(batch)
+    return render(
+        request,
+        "organizations/imports/detail.html",
+        {"batch": batch, "changes": changes, "change_count": change_count},
+    )
 
 
 @login_required
@@ -169,5 +175,8 @@ def import_file(request, pk: int):
     if not batch.file or not batch.file.storage.exists(batch.file.name):
         raise Http404
     return FileResponse(
-        batch.file.open("rb"), as_attachment=True, filename=batch.original_name, content_type=XLSX_CONTENT_TYPE
+        batch.file.open("rb"),
+        as_attachment=True,
+        filename=batch.original_name,
+        content_type=XLSX_CONTENT_TYPE,
     )

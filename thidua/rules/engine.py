@@ -678,28 +678,28 @@ def screen(
     if root.valid_to and root.valid_to < member_day:
         member_day = root.valid_to
 
-    people = Person.objects.filter(
+    subtree_people = Person.objects.filter(
         Q(employments__unit__path__startswith=root.path),
         Q(employments__start_date__lte=member_day),
         Q(employments__end_date__isnull=True) | Q(employments__end_date__gte=member_day),
-    ).distinct()
-    screened_people = Person.objects.filter(pk__in=[*person_ids]) if person_ids is not None else None
+    )
+    person_ids = list(person_ids) if person_ids is not None else None
     units = []
     if include_collectives and any(subject == COLLECTIVE for _, subject in plan):
         units = list(Unit.objects.under(root).valid_on(member_day).only("pk", "path", "code", "name"))
+    if person_ids is None:
+        people = Person.objects.filter(pk__in=subtree_people.values("pk"))
+    elif units:  # members of the collectives are needed too
+        people = Person.objects.filter(Q(pk__in=person_ids) | Q(pk__in=subtree_people.values("pk")))
+    else:
+        people = Person.objects.filter(pk__in=person_ids)
 
     earliest = min([_years_needed(ruleset.award_rules(*pair) or [], year) for pair in plan] or [year])
-    evidence = load_evidence(
-        people=people if screened_people is None else (people | screened_people).distinct(),
-        units=units,
-        first_year=earliest,
-        last_year=year,
-        member_day=member_day,
-    )
+    evidence = load_evidence(people=people, units=units, first_year=earliest, last_year=year, member_day=member_day)
     award_names = dict(AwardType.objects.values_list("code", "short_name"))
     award_names = {code: name or code for code, name in award_names.items()}
 
-    subject_people = list(evidence.tenure.keys()) if screened_people is None else [*person_ids]
+    subject_people = list(evidence.tenure.keys()) if person_ids is None else person_ids
     run_verdicts: dict[tuple[str, str, int], str] = {}
     results: list[VerdictResult] = []
     for award, subject in plan:
