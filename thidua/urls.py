@@ -10,6 +10,8 @@ urlpatterns = [
     path("tai-khoan/", include("thidua.accounts.urls")),
     path("to-chuc/", include("thidua.organizations.urls")),
     path("nhap-excel/", include("thidua.organizations.import_urls")),
+    path("minh-chung/", include("thidua.records.urls")),
+    path("quy-dinh/", include("thidua.rules.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri-he-thong/", admin.site.urls),

@@ -106,14 +106,27 @@ def test_user_create_with_person_and_role(admin_client_, admin_user, office):
 def test_user_create_finds_the_person_by_cccd(admin_client_, office):
     person = make_person("Phạm Thị Dung", unit=office, cccd="082190000555")
     admin_client_.post(
-        CREATE, {"username": "dungpt", "password1": "Mật-khẩu-mới-2026", "password2": "Mật-khẩu-mới-2026", "person": "082190000555"}
+        CREATE,
+        {
+            "username": "dungpt",
+            "password1": "Mật-khẩu-mới-2026",
+            "password2": "Mật-khẩu-mới-2026",
+            "person": "082190000555",
+        },
     )
     assert User.objects.get(username="dungpt").person == person
 
 
 def test_user_create_checks_the_password_with_djangos_validators(admin_client_, office):
     response = admin_client_.post(
-        CREATE, {"username": "dungpt", "password1": "12345", "password2": "12345", "role": "staff", "unit": office.pk}
+        CREATE,
+        {
+            "username": "dungpt",
+            "password1": "12345",
+            "password2": "12345",
+            "role": "staff",
+            "unit": office.pk,
+        },
     )
     assert response.status_code == 400
     errors = response.context["form"].errors["password1"]
@@ -127,7 +140,14 @@ def test_user_create_checks_the_password_with_djangos_validators(admin_client_, 
 
 def test_user_create_refuses_a_taken_username_and_mismatched_passwords(admin_client_, officer, office):
     response = admin_client_.post(
-        CREATE, {"username": "VanPhong", "password1": "Mật-khẩu-mới-2026", "password2": "khác", "role": "staff", "unit": office.pk}
+        CREATE,
+        {
+            "username": "VanPhong",
+            "password1": "Mật-khẩu-mới-2026",
+            "password2": "khác",
+            "role": "staff",
+            "unit": office.pk,
+        },
     )
     assert response.status_code == 400
     content = response.content.decode()
@@ -138,7 +158,13 @@ def test_user_create_refuses_a_taken_username_and_mismatched_passwords(admin_cli
 def test_user_create_refuses_a_person_outside_scope(department_admin_client, other_department):
     person = make_person("Phạm Văn Y", unit=other_department)
     response = department_admin_client.post(
-        CREATE, {"username": "yte", "password1": "Mật-khẩu-mới-2026", "password2": "Mật-khẩu-mới-2026", "person": str(person.pk)}
+        CREATE,
+        {
+            "username": "yte",
+            "password1": "Mật-khẩu-mới-2026",
+            "password2": "Mật-khẩu-mới-2026",
+            "person": str(person.pk),
+        },
     )
     assert response.status_code == 400
     assert f"Không tìm thấy hồ sơ cá nhân {person.pk} trong phạm vi bạn quản lý." in response.content.decode()
@@ -160,7 +186,9 @@ def test_user_create_forbidden_without_role_manage(officer_client):
 # ---------------------------------------------------------------- detail, roles, locking
 
 
-def test_user_detail_shows_roles_in_scope_only(department_admin_client, officer, department, other_department):
+def test_user_detail_shows_roles_in_scope_only(
+    department_admin_client, officer, department, other_department
+):
     from thidua.accounts.services import role_grant
 
     role_grant(actor=None, user=officer, role="auditor", unit=other_department)
@@ -181,14 +209,18 @@ def test_user_detail_forbidden_without_role_manage(officer_client, manager):
 
 
 def test_role_grant_and_revoke(admin_client_, admin_user, officer, office):
-    response = admin_client_.post(reverse("accounts:role_grant", args=[officer.pk]), {"role": "signer", "unit": office.pk})
+    response = admin_client_.post(
+        reverse("accounts:role_grant", args=[officer.pk]), {"role": "signer", "unit": office.pk}
+    )
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=officer, role="signer")
     assert assignment.granted_by == admin_user
     response = admin_client_.post(reverse("accounts:role_revoke", args=[officer.pk, assignment.pk]))
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(user=officer, role="signer").exists()
-    assert list(AuditEntry.objects.filter(actor=admin_user).order_by("id").values_list("action", flat=True)) == ["grant", "revoke"]
+    assert list(
+        AuditEntry.objects.filter(actor=admin_user).order_by("id").values_list("action", flat=True)
+    ) == ["grant", "revoke"]
 
 
 def test_role_grant_refuses_a_unit_outside_scope(department_admin_client, officer, other_department):
@@ -223,19 +255,30 @@ def test_user_lock_and_unlock(admin_client_, admin_user, officer):
     admin_client_.post(url, {"active": "1"})
     officer.refresh_from_db()
     assert officer.is_active is True
-    changes = list(AuditEntry.objects.filter(actor=admin_user, action=AuditAction.UPDATE).order_by("id").values_list("changes", flat=True))
+    changes = list(
+        AuditEntry.objects.filter(actor=admin_user, action=AuditAction.UPDATE)
+        .order_by("id")
+        .values_list("changes", flat=True)
+    )
     assert changes == [{"is_active": [True, False]}, {"is_active": [False, True]}]
 
 
 def test_user_cannot_lock_themselves(admin_client_, admin_user):
-    response = admin_client_.post(reverse("accounts:user_set_active", args=[admin_user.pk]), {"active": "0"}, follow=True)
+    response = admin_client_.post(
+        reverse("accounts:user_set_active", args=[admin_user.pk]), {"active": "0"}, follow=True
+    )
     admin_user.refresh_from_db()
     assert admin_user.is_active is True
     assert "Bạn không thể tự khóa tài khoản của chính mình." in response.content.decode()
 
 
 def test_user_lock_outside_scope_is_404(department_admin_client, outsider):
-    assert department_admin_client.post(reverse("accounts:user_set_active", args=[outsider.pk]), {"active": "0"}).status_code == 404
+    assert (
+        department_admin_client.post(
+            reverse("accounts:user_set_active", args=[outsider.pk]), {"active": "0"}
+        ).status_code
+        == 404
+    )
     outsider.refresh_from_db()
     assert outsider.is_active is True
 
@@ -251,10 +294,30 @@ def test_user_edit_links_a_person(admin_client_, officer, department):
 
 
 def test_user_edit_refuses_a_person_with_another_account(admin_client_, officer, staff, staff_person):
-    response = admin_client_.post(reverse("accounts:user_edit", args=[officer.pk]), {"person": str(staff_person.pk)})
+    response = admin_client_.post(
+        reverse("accounts:user_edit", args=[officer.pk]), {"person": str(staff_person.pk)}
+    )
     assert response.status_code == 400
     assert "Lê Thị Cán Bộ đã có tài khoản khác." in response.content.decode()
 
 
 def test_user_edit_outside_scope_is_404(department_admin_client, outsider):
     assert department_admin_client.get(reverse("accounts:user_edit", args=[outsider.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["accounts:user_edit", "accounts:role_grant", "accounts:user_set_active"])
+def test_account_actions_forbidden_without_role_manage(officer_client, manager, name):
+    assert (
+        officer_client.post(reverse(name, args=[manager.pk]), {"active": "0", "role": "admin"}).status_code
+        == 403
+    )
+    manager.refresh_from_db()
+    assert manager.is_active is True
+    assert list(manager.roles.values_list("role", flat=True)) == ["unit_manager"]
+
+
+def test_role_revoke_forbidden_without_role_manage(officer_client, manager):
+    assignment = manager.roles.get()
+    response = officer_client.post(reverse("accounts:role_revoke", args=[manager.pk, assignment.pk]))
+    assert response.status_code == 403
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()

@@ -32,7 +32,9 @@ def test_audit_list_shows_entries_newest_first(admin_client_, admin_user, office
 
 def test_audit_list_keeps_auditors_in_their_subtree(auditor_client, office, other_department):
     services.person_update(actor=None, person=make_person("Nguyễn Văn An", unit=office), phone="0273 111 111")
-    services.person_update(actor=None, person=make_person("Phạm Văn Y", unit=other_department), phone="0273 111 112")
+    services.person_update(
+        actor=None, person=make_person("Phạm Văn Y", unit=other_department), phone="0273 111 112"
+    )
     objects = {entry.object_repr for entry in auditor_client.get(LIST).context["page"].object_list}
     assert "Nguyễn Văn An" in objects
     assert "Phạm Văn Y" not in objects
@@ -44,12 +46,20 @@ def test_audit_list_filters(admin_client_, admin_user, officer, office):
     services.person_update(actor=officer, person=person, cccd="082080000001")
     services.unit_update(actor=admin_user, unit=office, address="Số 1, phường 1")
     assert _entries(admin_client_.get(LIST, {"actor": "vanph"})) == ["update Nguyễn Văn An"]
-    assert _entries(admin_client_.get(LIST, {"actor": "admin", "action": "update"})) == ["update Văn phòng Sở"]
-    assert _entries(admin_client_.get(LIST, {"q": "Nguyễn Văn", "action": "update"})) == ["update Nguyễn Văn An"]
-    assert _entries(admin_client_.get(LIST, {"type": "organizations.unit", "action": "update"})) == ["update Văn phòng Sở"]
-    assert _entries(admin_client_.get(LIST, {"type": "organizations.person", "object_id": str(person.pk), "action": "update"})) == [
+    assert _entries(admin_client_.get(LIST, {"actor": "admin", "action": "update"})) == [
+        "update Văn phòng Sở"
+    ]
+    assert _entries(admin_client_.get(LIST, {"q": "Nguyễn Văn", "action": "update"})) == [
         "update Nguyễn Văn An"
     ]
+    assert _entries(admin_client_.get(LIST, {"type": "organizations.unit", "action": "update"})) == [
+        "update Văn phòng Sở"
+    ]
+    assert _entries(
+        admin_client_.get(
+            LIST, {"type": "organizations.person", "object_id": str(person.pk), "action": "update"}
+        )
+    ) == ["update Nguyễn Văn An"]
 
 
 def test_audit_list_filters_by_date_range(admin_client_, office):
@@ -58,7 +68,10 @@ def test_audit_list_filters_by_date_range(admin_client_, office):
     tomorrow = today + datetime.timedelta(days=1)
     assert admin_client_.get(LIST, {"date_from": tomorrow.isoformat()}).context["page"].paginator.count == 0
     yesterday = today - datetime.timedelta(days=1)
-    assert admin_client_.get(LIST, {"date_to": yesterday.strftime("%d/%m/%Y")}).context["page"].paginator.count == 0
+    assert (
+        admin_client_.get(LIST, {"date_to": yesterday.strftime("%d/%m/%Y")}).context["page"].paginator.count
+        == 0
+    )
 
 
 def test_audit_list_refuses_a_reversed_date_range(admin_client_, province):
@@ -68,8 +81,12 @@ def test_audit_list_refuses_a_reversed_date_range(admin_client_, province):
 
 def test_audit_list_filters_by_unit_subtree(admin_client_, department, office, other_department):
     services.person_update(actor=None, person=make_person("Nguyễn Văn An", unit=office), phone="0273 111 111")
-    services.person_update(actor=None, person=make_person("Phạm Văn Y", unit=other_department), phone="0273 111 112")
-    objects = {entry.object_repr for entry in admin_client_.get(LIST, {"unit": "SKHCN"}).context["page"].object_list}
+    services.person_update(
+        actor=None, person=make_person("Phạm Văn Y", unit=other_department), phone="0273 111 112"
+    )
+    objects = {
+        entry.object_repr for entry in admin_client_.get(LIST, {"unit": "SKHCN"}).context["page"].object_list
+    }
     assert "Nguyễn Văn An" in objects and "Văn phòng Sở" in objects
     assert "Phạm Văn Y" not in objects
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from tests.factories import make_person, make_unit
+from tests.factories import make_person, make_unit, make_user
 from thidua.common.models import AuditAction, AuditEntry
 from thidua.common.text import fold
 from thidua.demo.synth import DEFAULT_UNTIL, SynthRefused, synth_province
@@ -92,7 +92,7 @@ def test_synth_names_are_nfc_and_searchable():
     texts = [*Unit.objects.values_list("name", flat=True), *(p.full_name for p in Person.objects.all())]
 
     assert [text for text in texts if unicodedata.normalize("NFC", text) != text] == []
-    superuser = type("Root", (), {"is_authenticated": True, "is_active": True, "is_superuser": True})()
+    superuser = make_user("root", is_superuser=True)
     assert person in selectors.people_search(superuser, query=fold(person.full_name))
     assert person in selectors.people_search(superuser, query=person.full_name.upper())
 

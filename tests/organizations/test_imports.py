@@ -101,18 +101,20 @@ def counts():
 def test_import_people_creates_people_with_employment_and_audit(officer, office, department):
     rows = [
         person_row(),
-        person_row(**{
-            "Họ và tên": "  Trần   Thị Bích  ",
-            "Giới tính": "nữ",
-            "Ngày sinh": "02/01/1990",
-            "Số CCCD": "",
-            "Email": "",
-            "Điện thoại": "",
-            "Chức vụ": "Kế toán",
-            "Nhóm chức vụ": "",
-            "Ngạch/chức danh": "",
-            "Ngày tuyển dụng": "",
-        }),
+        person_row(
+            **{
+                "Họ và tên": "  Trần   Thị Bích  ",
+                "Giới tính": "nữ",
+                "Ngày sinh": "02/01/1990",
+                "Số CCCD": "",
+                "Email": "",
+                "Điện thoại": "",
+                "Chức vụ": "Kế toán",
+                "Nhóm chức vụ": "",
+                "Ngạch/chức danh": "",
+                "Ngày tuyển dụng": "",
+            }
+        ),
     ]
 
     batch = run(officer, rows)
@@ -126,7 +128,11 @@ def test_import_people_creates_people_with_employment_and_audit(officer, office,
         "an.nv@example.gov.vn",
         "0912345678",
     )
-    assert (an.current_unit, an.current_position, an.current_position_category) == (office, "Chuyên viên", "chuyen_mon")
+    assert (an.current_unit, an.current_position, an.current_position_category) == (
+        office,
+        "Chuyên viên",
+        "chuyen_mon",
+    )
     assert an.recruited_on == datetime.date(2010, 9, 1)
     assert an.search_text == "nguyen van an 082085000001"
     assert an.sort_key == sort_key("An", "Nguyễn", "Văn")
@@ -149,14 +155,19 @@ def test_import_people_creates_people_with_employment_and_audit(officer, office,
     assert entries.count() == 5  # 2 people, 2 employments, the batch
     note = f"Nhập Excel lần #{batch.pk}, tệp “nhan-su.xlsx”"
     assert set(entries.values_list("note", flat=True)) == {note}
-    assert entries.get(object_id=str(an.pk), content_type__model="person").changes["cccd"] == [None, "082085000001"]
+    assert entries.get(object_id=str(an.pk), content_type__model="person").changes["cccd"] == [
+        None,
+        "082085000001",
+    ]
     assert entries.get(object_id=str(an.pk), content_type__model="person").unit_path == office.path
 
 
 def test_import_people_keeps_the_uploaded_file(officer, office):
     content = xlsx([person_row()])
 
-    batch = import_people(actor=officer, uploaded_file=SimpleUploadedFile("ds.xlsx", content), filename="ds.xlsx")
+    batch = import_people(
+        actor=officer, uploaded_file=SimpleUploadedFile("ds.xlsx", content), filename="ds.xlsx"
+    )
 
     with batch.file.open("rb") as stored:
         assert stored.read() == content
@@ -208,7 +219,9 @@ def test_import_people_starts_no_earlier_than_the_unit(officer, department):
 
     person = Person.objects.get()
     assert person.recruited_on == datetime.date(2010, 9, 1)
-    assert list(person.employments.values_list("unit", "start_date")) == [(unit.pk, datetime.date(2020, 1, 1))]
+    assert list(person.employments.values_list("unit", "start_date")) == [
+        (unit.pk, datetime.date(2020, 1, 1))
+    ]
 
 
 def test_import_people_template_lists_headings_example_and_guide():
@@ -218,14 +231,19 @@ def test_import_people_template_lists_headings_example_and_guide():
     assert sheets[0].rows[0] == HEADERS
     assert sheets[0].rows[1][:2] == ["Nguyễn Thị Minh Khai", "Nữ"]
     guide_values = {value for row in sheets[1].rows for value in row}
-    assert "Lãnh đạo; Quản lý cấp phòng; Công chức, viên chức chuyên môn; Người lao động trực tiếp" in guide_values
+    assert (
+        "Lãnh đạo; Quản lý cấp phòng; Công chức, viên chức chuyên môn; Người lao động trực tiếp"
+        in guide_values
+    )
     assert "Nam; Nữ" in guide_values
 
 
 def test_import_people_template_example_imports_once_its_unit_exists(officer, office):
     content = people_template_bytes()
 
-    batch = import_people(actor=officer, uploaded_file=SimpleUploadedFile("mau.xlsx", content), filename="mau.xlsx")
+    batch = import_people(
+        actor=officer, uploaded_file=SimpleUploadedFile("mau.xlsx", content), filename="mau.xlsx"
+    )
 
     assert batch.created_count == 1
     assert Person.objects.get().full_name == "Nguyễn Thị Minh Khai"
@@ -252,7 +270,16 @@ def test_reimport_updates_by_cccd_and_starts_a_new_employment(officer, office, o
 
     batch = run(
         officer,
-        [person_row(**{"Họ và tên": "Nguyễn Văn Ân", "Điện thoại": "0900000000", "Mã đơn vị": "SKHCN_QLKH", "Chức vụ": "Phó Trưởng phòng"})],
+        [
+            person_row(
+                **{
+                    "Họ và tên": "Nguyễn Văn Ân",
+                    "Điện thoại": "0900000000",
+                    "Mã đơn vị": "SKHCN_QLKH",
+                    "Chức vụ": "Phó Trưởng phòng",
+                }
+            )
+        ],
     )
 
     person.refresh_from_db()
@@ -265,11 +292,17 @@ def test_reimport_updates_by_cccd_and_starts_a_new_employment(officer, office, o
         "Phó Trưởng phòng",
     )
     assert person.search_text == "nguyen van an 082085000001"
-    assert list(person.employments.order_by("start_date").values_list("unit__code", "position", "start_date", "end_date")) == [
+    assert list(
+        person.employments.order_by("start_date").values_list(
+            "unit__code", "position", "start_date", "end_date"
+        )
+    ) == [
         ("SKHCN_VP", "Chuyên viên", datetime.date(2010, 9, 1), today - datetime.timedelta(days=1)),
         ("SKHCN_QLKH", "Phó Trưởng phòng", today, None),
     ]
-    entry = AuditEntry.objects.get(content_type__model="person", note__startswith=f"Nhập Excel lần #{batch.pk},")
+    entry = AuditEntry.objects.get(
+        content_type__model="person", note__startswith=f"Nhập Excel lần #{batch.pk},"
+    )
     assert entry.changes["phone"] == ["0912345678", "0900000000"]
     assert entry.changes["current_unit"] == [office.pk, office2.pk]
     assert entry.unit_path == office2.path
@@ -279,10 +312,21 @@ def test_reimport_updates_by_cccd_and_starts_a_new_employment(officer, office, o
 def test_reimport_blank_cells_keep_existing_values(officer, office):
     run(officer, [person_row()])
 
-    batch = run(officer, [person_row(**{"Email": "", "Điện thoại": "", "Chức vụ": "", "Nhóm chức vụ": "", "Ngạch/chức danh": ""})])
+    batch = run(
+        officer,
+        [
+            person_row(
+                **{"Email": "", "Điện thoại": "", "Chức vụ": "", "Nhóm chức vụ": "", "Ngạch/chức danh": ""}
+            )
+        ],
+    )
 
     person = Person.objects.get()
-    assert (person.email, person.phone, person.current_position) == ("an.nv@example.gov.vn", "0912345678", "Chuyên viên")
+    assert (person.email, person.phone, person.current_position) == (
+        "an.nv@example.gov.vn",
+        "0912345678",
+        "Chuyên viên",
+    )
     assert (batch.updated_count, batch.unchanged_count) == (0, 1)
 
 
@@ -299,7 +343,9 @@ def test_reimport_matches_people_without_cccd_by_name_birth_date_and_unit(office
     row = person_row(**{"Số CCCD": "", "Email": "cu@example.gov.vn"})
     run(officer, [row])
 
-    batch = run(officer, [person_row(**{"Họ và tên": "NGUYEN VAN AN", "Số CCCD": "", "Email": "moi@example.gov.vn"})])
+    batch = run(
+        officer, [person_row(**{"Họ và tên": "NGUYEN VAN AN", "Số CCCD": "", "Email": "moi@example.gov.vn"})]
+    )
 
     person = Person.objects.get()
     assert (person.email, person.full_name) == ("moi@example.gov.vn", "NGUYEN VAN AN")
@@ -338,11 +384,21 @@ def test_import_people_refuses_an_ambiguous_name_match(officer, office):
     ("overrides", "column", "field", "message"),
     [
         ({"Họ và tên": ""}, "A", "Họ và tên", "Họ và tên không được để trống."),
-        ({"Họ và tên": "Nguyễn " + "A" * 61}, "A", "Họ và tên", "Họ và tên “Nguyễn " + "A" * 61 + "” quá dài."),
+        (
+            {"Họ và tên": "Nguyễn " + "A" * 61},
+            "A",
+            "Họ và tên",
+            "Họ và tên “Nguyễn " + "A" * 61 + "” quá dài.",
+        ),
         ({"Giới tính": "Khác"}, "B", "Giới tính", "Giới tính “Khác” không hợp lệ; chọn một trong: Nam; Nữ."),
         ({"Ngày sinh": "31/02/1980"}, "C", "Ngày sinh", "Ngày sinh “31/02/1980” không hợp lệ (dd/mm/yyyy)."),
         ({"Ngày sinh": 29000.0}, "C", "Ngày sinh", "Ngày sinh “29000” không hợp lệ (dd/mm/yyyy)."),
-        ({"Ngày sinh": "01/01/1850"}, "C", "Ngày sinh", "Ngày sinh 01/01/1850 không hợp lý (trước năm 1900)."),
+        (
+            {"Ngày sinh": "01/01/1850"},
+            "C",
+            "Ngày sinh",
+            "Ngày sinh 01/01/1850 không hợp lý (trước năm 1900).",
+        ),
         ({"Ngày sinh": "01/01/2999"}, "C", "Ngày sinh", "Ngày sinh 01/01/2999 ở sau ngày hôm nay."),
         ({"Dân tộc": "K" * 41}, "D", "Dân tộc", "“Dân tộc” dài 41 ký tự, tối đa 40 ký tự."),
         ({"Số CCCD": "12345"}, "E", "Số CCCD", "Số CCCD “12345” phải gồm đúng 12 chữ số."),
@@ -364,8 +420,18 @@ def test_import_people_refuses_an_ambiguous_name_match(officer, office):
             "Mã đơn vị",
             "Mã đơn vị “VP SỞ” không hợp lệ: chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ -",
         ),
-        ({"Mã đơn vị": "KHONG_CO"}, "H", "Mã đơn vị", "Không có đơn vị mã “KHONG_CO” trong phạm vi bạn được nhập dữ liệu."),
-        ({"Mã đơn vị": "SYT"}, "H", "Mã đơn vị", "Không có đơn vị mã “SYT” trong phạm vi bạn được nhập dữ liệu."),
+        (
+            {"Mã đơn vị": "KHONG_CO"},
+            "H",
+            "Mã đơn vị",
+            "Không có đơn vị mã “KHONG_CO” trong phạm vi bạn được nhập dữ liệu.",
+        ),
+        (
+            {"Mã đơn vị": "SYT"},
+            "H",
+            "Mã đơn vị",
+            "Không có đơn vị mã “SYT” trong phạm vi bạn được nhập dữ liệu.",
+        ),
         ({"Chức vụ": "C" * 121}, "I", "Chức vụ", "“Chức vụ” dài 121 ký tự, tối đa 120 ký tự."),
         (
             {"Nhóm chức vụ": "Giám đốc"},
@@ -382,7 +448,9 @@ def test_import_people_refuses_an_ambiguous_name_match(officer, office):
         ),
     ],
 )
-def test_import_people_reports_bad_cells_by_row_and_column(officer, office, other_department, overrides, column, field, message):
+def test_import_people_reports_bad_cells_by_row_and_column(
+    officer, office, other_department, overrides, column, field, message
+):
     before = counts()
 
     errors = errors_of(officer, [person_row(**{"Số CCCD": "082085000009"}), person_row(**overrides)])
@@ -420,7 +488,11 @@ def test_import_people_reports_every_error_of_every_row(officer, office):
 
 
 def test_import_people_reports_a_cccd_repeated_in_the_file_on_the_second_row(officer, office):
-    rows = [person_row(), person_row(**{"Họ và tên": "Trần Văn Bình"}), person_row(**{"Họ và tên": "Lê Văn Chí"})]
+    rows = [
+        person_row(),
+        person_row(**{"Họ và tên": "Trần Văn Bình"}),
+        person_row(**{"Họ và tên": "Lê Văn Chí"}),
+    ]
 
     errors = errors_of(officer, rows)
 
@@ -466,7 +538,11 @@ def test_import_people_names_missing_required_headings_once(officer, office):
     errors = errors_of(officer, [["Nam", "1980"]], headers=["Giới tính", "Ngày sinh"], above=[["Danh sách"]])
 
     assert errors == [
-        RowError(row=2, column="", message="Thiếu cột bắt buộc: “Họ và tên”, “Mã đơn vị”. Tên cột phải giống tệp mẫu.")
+        RowError(
+            row=2,
+            column="",
+            message="Thiếu cột bắt buộc: “Họ và tên”, “Mã đơn vị”. Tên cột phải giống tệp mẫu.",
+        )
     ]
 
 
@@ -490,7 +566,9 @@ def test_import_people_without_data_rows(officer, office):
 
 def test_import_people_refuses_other_file_types(officer, office):
     with pytest.raises(ImportFailed) as failure:
-        import_people(actor=officer, uploaded_file=SimpleUploadedFile("ds.xls", b"\xd0\xcf\x11\xe0"), filename="ds.xls")
+        import_people(
+            actor=officer, uploaded_file=SimpleUploadedFile("ds.xls", b"\xd0\xcf\x11\xe0"), filename="ds.xls"
+        )
 
     assert failure.value.errors == [
         RowError(
@@ -519,7 +597,9 @@ def test_import_people_refuses_a_file_over_the_size_limit(officer, office, setti
 
     with pytest.raises(ImportFailed) as failure:
         import_people(
-            actor=officer, uploaded_file=SimpleUploadedFile("ds.xlsx", b"PK" + b"0" * 1024 * 1024), filename="ds.xlsx"
+            actor=officer,
+            uploaded_file=SimpleUploadedFile("ds.xlsx", b"PK" + b"0" * 1024 * 1024),
+            filename="ds.xlsx",
         )
 
     assert [error.message for error in failure.value.errors] == [
@@ -528,7 +608,10 @@ def test_import_people_refuses_a_file_over_the_size_limit(officer, office, setti
 
 
 def test_import_people_stops_collecting_after_the_error_limit(officer, office):
-    rows = [person_row(**{"Số CCCD": "", "Giới tính": "?", "Họ và tên": f"Người {i}"}) for i in range(MAX_ERRORS + 50)]
+    rows = [
+        person_row(**{"Số CCCD": "", "Giới tính": "?", "Họ và tên": f"Người {i}"})
+        for i in range(MAX_ERRORS + 50)
+    ]
 
     with pytest.raises(ImportFailed) as failure:
         run(officer, rows)
@@ -543,8 +626,12 @@ def test_import_people_stops_collecting_after_the_error_limit(officer, office):
 def test_import_people_with_an_error_on_the_last_row_saves_nothing(officer, office, settings):
     make_person("Phạm Thị Dung", unit=office, cccd="082085000050")
     before = counts()
-    rows = [person_row(**{"Số CCCD": f"0820850000{i:02d}", "Họ và tên": f"Người Số {i}"}) for i in range(1, 20)]
-    rows.append(person_row(**{"Họ và tên": "Phạm Thị Dung", "Số CCCD": "082085000050", "Điện thoại": "0999999999"}))
+    rows = [
+        person_row(**{"Số CCCD": f"0820850000{i:02d}", "Họ và tên": f"Người Số {i}"}) for i in range(1, 20)
+    ]
+    rows.append(
+        person_row(**{"Họ và tên": "Phạm Thị Dung", "Số CCCD": "082085000050", "Điện thoại": "0999999999"})
+    )
     rows.append(person_row(**{"Số CCCD": "082085000099", "Ngày sinh": "30/02/1990"}))
 
     with pytest.raises(ImportFailed) as failure:
@@ -604,7 +691,13 @@ def test_import_people_runs_a_fixed_number_of_queries(officer, office):
 def test_import_people_reimport_runs_a_fixed_number_of_queries(officer, office, office2):
     def rows(count: int, offset: int, unit: str):
         return [
-            person_row(**{"Số CCCD": f"08208500{offset + i:04d}", "Họ và tên": f"Người Thứ {offset + i}", "Mã đơn vị": unit})
+            person_row(
+                **{
+                    "Số CCCD": f"08208500{offset + i:04d}",
+                    "Họ và tên": f"Người Thứ {offset + i}",
+                    "Mã đơn vị": unit,
+                }
+            )
             for i in range(count)
         ]
 
@@ -618,3 +711,12 @@ def test_import_people_reimport_runs_a_fixed_number_of_queries(officer, office, 
     assert len(small) == len(large)
     assert Employment.objects.filter(end_date__isnull=True, unit__code="SKHCN_QLKH").count() == 32
     assert fold(Person.objects.get(cccd="082085000100").full_name) == "nguoi thu 100"
+
+
+def test_import_people_reports_cell_and_database_errors_of_a_row_together(officer, office):
+    rows = [person_row(**{"Mã đơn vị": "KHONG_CO", "Ngày sinh": "31/02/1980", "Giới tính": "?"})]
+
+    errors = errors_of(officer, rows)
+
+    assert [(error.row, error.column) for error in errors] == [(2, "B"), (2, "C"), (2, "H")]
+    assert errors[2].message == "Không có đơn vị mã “KHONG_CO” trong phạm vi bạn được nhập dữ liệu."

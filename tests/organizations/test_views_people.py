@@ -27,7 +27,9 @@ def _names(response) -> list[str]:
 # ---------------------------------------------------------------- list and search
 
 
-def test_person_list_shows_people_in_scope_in_vietnamese_order(officer_client, office, office2, other_department):
+def test_person_list_shows_people_in_scope_in_vietnamese_order(
+    officer_client, office, office2, other_department
+):
     make_person("Trần Văn Đức", unit=office)
     make_person("Nguyễn Thị Ánh", unit=office2)
     make_person("Lê Văn Dũng", unit=office)
@@ -80,8 +82,13 @@ def test_person_list_full_page_has_live_search(officer_client, office):
 def test_person_list_filters_by_unit_with_or_without_subunits(officer_client, department, office):
     make_person("Dương Văn Bon", unit=department, position="Giám đốc")
     make_person("Lê Thị Hoa", unit=office)
-    assert _names(officer_client.get(LIST, {"unit": "SKHCN"})) == ["Dương Văn Bon"]
-    assert _names(officer_client.get(LIST, {"unit": "SKHCN", "sub": "on"})) == ["Dương Văn Bon", "Lê Thị Hoa"]
+    # The form sends "false" from a hidden input when the box is unticked; a bare link includes subunits.
+    assert _names(officer_client.get(LIST, {"unit": "SKHCN", "sub": "false"})) == ["Dương Văn Bon"]
+    assert _names(officer_client.get(LIST, {"unit": "SKHCN", "sub": ["false", "on"]})) == [
+        "Dương Văn Bon",
+        "Lê Thị Hoa",
+    ]
+    assert _names(officer_client.get(LIST, {"unit": "SKHCN"})) == ["Dương Văn Bon", "Lê Thị Hoa"]
 
 
 def test_person_list_filters_by_position_and_gender(officer_client, office):
@@ -153,7 +160,17 @@ def test_person_export_writes_the_filtered_list(officer_client, office, office2)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1] == ("STT", "Họ và tên", "Giới tính", "Ngày sinh", "Dân tộc", "Số CCCD", "Đơn vị", "Chức vụ", "Ngày tuyển dụng")
+    assert rows[1] == (
+        "STT",
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Dân tộc",
+        "Số CCCD",
+        "Đơn vị",
+        "Chức vụ",
+        "Ngày tuyển dụng",
+    )
     assert rows[2] == (
         1,
         "Nguyễn Văn An",
@@ -183,8 +200,16 @@ def test_person_export_stays_in_scope(outsider_client, office, other_department)
 
 
 def test_person_detail_shows_facts_and_history(officer_client, office, office2):
-    person = make_person("Nguyễn Văn An", unit=office, cccd="082080000001", start_date=datetime.date(2015, 1, 1))
-    services.employment_start(actor=None, person=person, unit=office2, start_date=datetime.date(2020, 7, 1), position="Phó Trưởng phòng")
+    person = make_person(
+        "Nguyễn Văn An", unit=office, cccd="082080000001", start_date=datetime.date(2015, 1, 1)
+    )
+    services.employment_start(
+        actor=None,
+        person=person,
+        unit=office2,
+        start_date=datetime.date(2020, 7, 1),
+        position="Phó Trưởng phòng",
+    )
     response = officer_client.get(reverse("organizations:person_detail", args=[person.pk]))
     assert response.status_code == 200
     content = response.content.decode()
@@ -237,12 +262,19 @@ def test_person_create_splits_the_full_name_and_starts_employment(officer_client
     assert person.current_unit == office
     assert person.recruited_on == datetime.date(2012, 8, 15)
     assert Employment.objects.get(person=person).start_date == datetime.date(2012, 8, 15)
-    assert AuditEntry.objects.filter(action=AuditAction.CREATE, actor=officer, content_type__model="person").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action=AuditAction.CREATE, actor=officer, content_type__model="person"
+        ).count()
+        == 1
+    )
 
 
 def test_person_create_shows_vietnamese_messages(officer_client, office):
     future = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = officer_client.post(CREATE, _person_data(unit=office.pk, full_name="", cccd="12345", birth_date=future))
+    response = officer_client.post(
+        CREATE, _person_data(unit=office.pk, full_name="", cccd="12345", birth_date=future)
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Họ và tên không được để trống." in content
@@ -252,7 +284,9 @@ def test_person_create_shows_vietnamese_messages(officer_client, office):
 
 
 def test_person_create_refuses_recruitment_before_birth(officer_client, office):
-    response = officer_client.post(CREATE, _person_data(unit=office.pk, birth_date="2000-01-01", recruited_on="1999-12-31"))
+    response = officer_client.post(
+        CREATE, _person_data(unit=office.pk, birth_date="2000-01-01", recruited_on="1999-12-31")
+    )
     assert response.status_code == 400
     assert "Ngày tuyển dụng không được trước ngày sinh." in response.content.decode()
 
@@ -261,7 +295,9 @@ def test_person_create_shows_the_duplicate_cccd_message_on_the_field(officer_cli
     make_person("Trần Văn Bình", unit=office, cccd="082190000123")
     response = officer_client.post(CREATE, _person_data(unit=office.pk))
     assert response.status_code == 400
-    assert response.context["form"].errors["cccd"] == ["Số CCCD 082190000123 đã có trong hồ sơ của người khác."]
+    assert response.context["form"].errors["cccd"] == [
+        "Số CCCD 082190000123 đã có trong hồ sơ của người khác."
+    ]
 
 
 def test_person_create_refuses_a_unit_outside_scope(officer_client, other_department):
@@ -284,7 +320,9 @@ def test_person_edit_saves_and_audits(manager_client, manager, office):
     form_page = manager_client.get(url)
     assert form_page.status_code == 200
     assert 'value="Nguyễn Văn An"' in form_page.content.decode()
-    response = manager_client.post(url, {"full_name": "Nguyễn Văn Ân", "gender": "nam", "ethnicity": "Kinh", "cccd": ""})
+    response = manager_client.post(
+        url, {"full_name": "Nguyễn Văn Ân", "gender": "nam", "ethnicity": "Kinh", "cccd": ""}
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.given_name == "Ân"
@@ -309,7 +347,15 @@ def test_employment_add_moves_the_person(officer_client, office, office2):
     person = make_person("Nguyễn Văn An", unit=office, start_date=datetime.date(2015, 1, 1))
     url = reverse("organizations:employment_add", args=[person.pk])
     assert officer_client.get(url).status_code == 200
-    response = officer_client.post(url, {"unit": office2.pk, "position": "Trưởng phòng", "position_category": "quan_ly", "start_date": "01/03/2024"})
+    response = officer_client.post(
+        url,
+        {
+            "unit": office2.pk,
+            "position": "Trưởng phòng",
+            "position_category": "quan_ly",
+            "start_date": "01/03/2024",
+        },
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert (person.current_unit, person.current_position) == (office2, "Trưởng phòng")
@@ -319,7 +365,8 @@ def test_employment_add_moves_the_person(officer_client, office, office2):
 def test_employment_add_refuses_a_start_before_the_current_one(officer_client, office, office2):
     person = make_person("Nguyễn Văn An", unit=office, start_date=datetime.date(2015, 1, 1))
     response = officer_client.post(
-        reverse("organizations:employment_add", args=[person.pk]), {"unit": office2.pk, "start_date": "2014-01-01"}
+        reverse("organizations:employment_add", args=[person.pk]),
+        {"unit": office2.pk, "start_date": "2014-01-01"},
     )
     assert response.status_code == 400
     assert "Ngày bắt đầu phải sau ngày bắt đầu của vị trí hiện tại (01/01/2015)." in response.content.decode()
@@ -328,7 +375,10 @@ def test_employment_add_refuses_a_start_before_the_current_one(officer_client, o
 def test_employment_add_out_of_own_scope_goes_back_to_the_list(manager_client, office, office2):
     person = make_person("Nguyễn Văn An", unit=office)
     # The manager holds person.manage on the office only: office2 is not a choice.
-    response = manager_client.post(reverse("organizations:employment_add", args=[person.pk]), {"unit": office2.pk, "start_date": "2024-01-01"})
+    response = manager_client.post(
+        reverse("organizations:employment_add", args=[person.pk]),
+        {"unit": office2.pk, "start_date": "2024-01-01"},
+    )
     assert response.status_code == 400
 
 
@@ -347,7 +397,9 @@ def test_employment_edit_corrects_a_period(officer_client, office):
     employment = person.employments.get()
     url = reverse("organizations:employment_edit", args=[person.pk, employment.pk])
     assert officer_client.get(url).status_code == 200
-    response = officer_client.post(url, {"unit": office.pk, "position": "Chuyên viên chính", "start_date": "2014-09-01", "end_date": ""})
+    response = officer_client.post(
+        url, {"unit": office.pk, "position": "Chuyên viên chính", "start_date": "2014-09-01", "end_date": ""}
+    )
     assert response.status_code == 302
     employment.refresh_from_db()
     assert (employment.start_date, employment.position) == (datetime.date(2014, 9, 1), "Chuyên viên chính")
@@ -379,7 +431,9 @@ def test_employment_edit_forbidden_for_auditors(auditor_client, office):
 
 def test_employment_delete_removes_the_row_and_audits(officer_client, officer, office, office2):
     person = make_person("Nguyễn Văn An", unit=office, start_date=datetime.date(2015, 1, 1))
-    later = services.employment_start(actor=None, person=person, unit=office2, start_date=datetime.date(2020, 1, 1))
+    later = services.employment_start(
+        actor=None, person=person, unit=office2, start_date=datetime.date(2020, 1, 1)
+    )
     response = officer_client.post(reverse("organizations:employment_delete", args=[person.pk, later.pk]))
     assert response.status_code == 302
     assert list(person.employments.values_list("unit__code", flat=True)) == ["SKHCN_VP"]

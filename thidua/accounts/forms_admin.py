@@ -52,7 +52,9 @@ class PersonReferenceField(forms.CharField):
 
     def __init__(self, *args, actor, **kwargs):
         kwargs.setdefault("label", _("Hồ sơ cá nhân"))
-        kwargs.setdefault("help_text", _("Mã hồ sơ (số trên trang cá nhân) hoặc số CCCD. Để trống nếu không gắn."))
+        kwargs.setdefault(
+            "help_text", _("Mã hồ sơ (số trên trang cá nhân) hoặc số CCCD. Để trống nếu không gắn.")
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.actor = actor
@@ -73,13 +75,17 @@ class PersonReferenceField(forms.CharField):
         else:
             raise ValidationError(_("Nhập mã hồ sơ hoặc số CCCD (12 chữ số)."))
         if person is None:
-            raise ValidationError(_("Không tìm thấy hồ sơ cá nhân %(ref)s trong phạm vi bạn quản lý.") % {"ref": text})
+            raise ValidationError(
+                _("Không tìm thấy hồ sơ cá nhân %(ref)s trong phạm vi bạn quản lý.") % {"ref": text}
+            )
         return person
 
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
-    role = forms.ChoiceField(label=_("Vai trò"), required=False, choices=[("", _("Tất cả vai trò"))] + Role.choices)
+    role = forms.ChoiceField(
+        label=_("Vai trò"), required=False, choices=[("", _("Tất cả vai trò"))] + Role.choices
+    )
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
     active = forms.ChoiceField(
         label=_("Trạng thái"),
@@ -131,7 +137,9 @@ class UserCreateForm(RoleFieldsMixin, ServiceErrorsMixin, forms.Form):
         help_text=_("Tối đa 150 ký tự: chữ cái, chữ số và @ . + - _"),
     )
     email = forms.EmailField(
-        label=_("Thư điện tử"), required=False, error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")}
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
     password1 = forms.CharField(
         label=_("Mật khẩu"),
@@ -147,11 +155,16 @@ class UserCreateForm(RoleFieldsMixin, ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["password1"].help_text = " ".join(str(text) for text in password_validation.password_validators_help_texts())
+        self.fields["password1"].help_text = " ".join(
+            str(text) for text in password_validation.password_validators_help_texts()
+        )
         self.fields["person"] = PersonReferenceField(actor=actor)
         self.add_role_fields(actor, required=False)
         self.fields["role"].label = _("Vai trò ban đầu")
-        self.fields["username"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
+        self.order_fields(["username", "password1", "password2", "email", "person", "role", "unit"])
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
@@ -179,15 +192,23 @@ class UserCreateForm(RoleFieldsMixin, ServiceErrorsMixin, forms.Form):
             self.add_error("unit", _("Chọn đơn vị cho vai trò."))
         if unit is not None and not role:
             self.add_error("role", _("Chọn vai trò cho đơn vị đã chọn."))
-        if not role and cleaned.get("person") is None and not scopes.holds_root_scope(self.actor, "role.manage"):
+        if (
+            not role
+            and cleaned.get("person") is None
+            and not scopes.holds_root_scope(self.actor, "role.manage")
+        ):
             # Otherwise the new account would belong to no unit of the administrator's and vanish from their list.
-            self.add_error(None, _("Hãy gắn hồ sơ cá nhân hoặc cấp một vai trò để tài khoản thuộc phạm vi bạn quản lý."))
+            self.add_error(
+                None, _("Hãy gắn hồ sơ cá nhân hoặc cấp một vai trò để tài khoản thuộc phạm vi bạn quản lý.")
+            )
         return cleaned
 
 
 class UserEditForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(
-        label=_("Thư điện tử"), required=False, error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")}
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
 
     def __init__(self, *args, actor, user, **kwargs):

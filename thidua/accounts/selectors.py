@@ -17,12 +17,17 @@ def users_visible_to(actor, permission: str = "role.manage") -> QuerySet[User]:
         return users
     if not scopes.scope_paths(actor, permission):
         return users.none()
-    roles_in_scope = RoleAssignment.objects.filter(scopes.scope_q(actor, permission, "unit__path")).values("user_id")
+    roles_in_scope = RoleAssignment.objects.filter(scopes.scope_q(actor, permission, "unit__path")).values(
+        "user_id"
+    )
     condition = Q(pk__in=roles_in_scope) | (
-        Q(person__current_unit__isnull=False) & scopes.scope_q(actor, permission, "person__current_unit__path")
+        Q(person__current_unit__isnull=False)
+        & scopes.scope_q(actor, permission, "person__current_unit__path")
     )
     if scopes.holds_root_scope(actor, permission):
-        condition |= Q(person__current_unit__isnull=True) & ~Q(pk__in=RoleAssignment.objects.values("user_id"))
+        condition |= Q(person__current_unit__isnull=True) & ~Q(
+            pk__in=RoleAssignment.objects.values("user_id")
+        )
     return users.filter(condition).exclude(is_superuser=True)
 
 
@@ -39,7 +44,9 @@ def users_search(
     users = users_visible_to(actor)
     for term in search_terms(query):
         users = users.filter(
-            Q(username__icontains=term) | Q(email__icontains=term) | Q(person__search_text__contains=fold(term))
+            Q(username__icontains=term)
+            | Q(email__icontains=term)
+            | Q(person__search_text__contains=fold(term))
         )
     if role or unit is not None:
         assignments = roles_in_scope(actor)

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import scopes, selectors, services
-from thidua.accounts.forms_admin import RoleGrantForm, UserCreateForm, UserEditForm, UserFilterForm, people_linkable_by
+from thidua.accounts.forms_admin import (
+    RoleGrantForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+    people_linkable_by,
+)
 from thidua.common.views import paginate
 from thidua.organizations.selectors import units_visible_to
 
@@ -21,13 +27,19 @@ USER_PAGE_SIZE = 50
 def user_list(request):
     actor = request.user
     scopes.require(actor, "role.manage")
-    units = list(units_visible_to(actor, "role.manage").only("code", "name", "depth", "path").order_by("path"))
+    units = list(
+        units_visible_to(actor, "role.manage").only("code", "name", "depth", "path").order_by("path")
+    )
     form = UserFilterForm(request.GET or None, units=units)
     page = paginate(request, selectors.users_search(actor, **form.search_arguments()), USER_PAGE_SIZE)
     return render(
         request,
         "accounts/user_list.html",
-        {"form": form, "page": page, "filtered": any(request.GET.get(key) for key in ("q", "role", "unit", "active"))},
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(request.GET.get(key) for key in ("q", "role", "unit", "active")),
+        },
     )
 
 
@@ -37,7 +49,9 @@ def user_create(request):
     scopes.require(actor, "role.manage")
     initial = {}
     if request.GET.get("person"):
-        initial["person"] = get_object_or_404(people_linkable_by(actor), pk=request.GET["person"] if request.GET["person"].isdigit() else 0)
+        initial["person"] = get_object_or_404(
+            people_linkable_by(actor), pk=request.GET["person"] if request.GET["person"].isdigit() else 0
+        )
     form = UserCreateForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -70,9 +84,14 @@ def _detail_context(actor, account, grant_form=None) -> dict:
     return {
         "account": account,
         "assignments": list(
-            selectors.roles_in_scope(actor).filter(user=account).select_related("unit", "granted_by").order_by("role", "unit__path")
+            selectors.roles_in_scope(actor)
+            .filter(user=account)
+            .select_related("unit", "granted_by")
+            .order_by("role", "unit__path")
         ),
-        "hidden_assignments": account.roles.exclude(pk__in=selectors.roles_in_scope(actor).values("pk")).count(),
+        "hidden_assignments": account.roles.exclude(
+            pk__in=selectors.roles_in_scope(actor).values("pk")
+        ).count(),
         "grant_form": grant_form or RoleGrantForm(actor=actor),
         "is_self": account.pk == actor.pk,
         "can_see_person": account.person_id is not None
@@ -93,10 +112,20 @@ def user_edit(request, pk: int):
     actor = request.user
     scopes.require(actor, "role.manage")
     account = selectors.access_user(actor, pk)
-    form = UserEditForm(request.POST or None, actor=actor, user=account, initial={"email": account.email, "person": account.person})
+    form = UserEditForm(
+        request.POST or None,
+        actor=actor,
+        user=account,
+        initial={"email": account.email, "person": account.person},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=actor, user=account, email=form.cleaned_data["email"], person=form.cleaned_data["person"])
+            services.user_update(
+                actor=actor,
+                user=account,
+                email=form.cleaned_data["email"],
+                person=form.cleaned_data["person"],
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -120,10 +149,13 @@ def role_grant(request, pk: int):
     account = selectors.access_user(actor, pk)
     form = RoleGrantForm(request.POST, actor=actor)
     if form.is_valid():
-        assignment = services.role_grant(actor=actor, user=account, role=form.cleaned_data["role"], unit=form.cleaned_data["unit"])
+        assignment = services.role_grant(
+            actor=actor, user=account, role=form.cleaned_data["role"], unit=form.cleaned_data["unit"]
+        )
         messages.success(
             request,
-            _("Đã cấp vai trò %(role)s tại %(unit)s.") % {"role": assignment.get_role_display(), "unit": assignment.unit.name},
+            _("Đã cấp vai trò %(role)s tại %(unit)s.")
+            % {"role": assignment.get_role_display(), "unit": assignment.unit.name},
         )
         return redirect("accounts:user_detail", pk=account.pk)
     return render(request, "accounts/user_detail.html", _detail_context(actor, account, form), status=400)
@@ -135,11 +167,14 @@ def role_revoke(request, pk: int, assignment_pk: int):
     actor = request.user
     scopes.require(actor, "role.manage")
     account = selectors.access_user(actor, pk)
-    assignment = get_object_or_404(selectors.roles_in_scope(actor).select_related("unit", "user"), pk=assignment_pk, user=account)
+    assignment = get_object_or_404(
+        selectors.roles_in_scope(actor).select_related("unit", "user"), pk=assignment_pk, user=account
+    )
     services.role_revoke(actor=actor, assignment=assignment)
     messages.success(
         request,
-        _("Đã thu hồi vai trò %(role)s tại %(unit)s.") % {"role": assignment.get_role_display(), "unit": assignment.unit.name},
+        _("Đã thu hồi vai trò %(role)s tại %(unit)s.")
+        % {"role": assignment.get_role_display(), "unit": assignment.unit.name},
     )
     if selectors.users_visible_to(actor).filter(pk=account.pk).exists():
         return redirect("accounts:user_detail", pk=account.pk)

@@ -28,7 +28,15 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["uploaded_at", "kind", "original_name", "uploaded_by", "row_count", "created_count", "updated_count"]
+    list_display = [
+        "uploaded_at",
+        "kind",
+        "original_name",
+        "uploaded_by",
+        "row_count",
+        "created_count",
+        "updated_count",
+    ]
     list_filter = ["kind"]
     search_fields = ["original_name", "sha256"]
     list_select_related = ["uploaded_by"]

@@ -10,13 +10,19 @@ _FRAMEWORK_APPS = ("admin", "auth", "contenttypes", "sessions", "django_tasks_db
 
 def audited_content_types() -> list[ContentType]:
     """The object types the audit log can name, labelled by their Vietnamese model name."""
-    types = [ct for ct in ContentType.objects.exclude(app_label__in=_FRAMEWORK_APPS) if ct.model_class() is not None]
+    types = [
+        ct
+        for ct in ContentType.objects.exclude(app_label__in=_FRAMEWORK_APPS)
+        if ct.model_class() is not None
+    ]
     return sorted(types, key=lambda ct: str(ct.model_class()._meta.verbose_name))
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Tài khoản thực hiện"), required=False, max_length=150)
-    action = forms.ChoiceField(label=_("Hành động"), required=False, choices=[("", _("Tất cả"))] + AuditAction.choices)
+    action = forms.ChoiceField(
+        label=_("Hành động"), required=False, choices=[("", _("Tất cả"))] + AuditAction.choices
+    )
     type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     date_from = forms.DateField(
         label=_("Từ ngày"),
@@ -39,7 +45,8 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.content_types = {f"{ct.app_label}.{ct.model}": ct for ct in audited_content_types()}
         self.fields["type"].choices = [("", _("Tất cả"))] + [
-            (key, str(ct.model_class()._meta.verbose_name).capitalize()) for key, ct in self.content_types.items()
+            (key, str(ct.model_class()._meta.verbose_name).capitalize())
+            for key, ct in self.content_types.items()
         ]
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs["placeholder"] = _("Tên hoặc mã đối tượng")

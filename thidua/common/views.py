@@ -92,7 +92,9 @@ def audit_list(request):
             entries = entries.filter(at__lt=_day_start(data["date_to"] + datetime.timedelta(days=1)))
         if data["q"]:
             text = data["q"].strip()
-            entries = entries.filter(Q(object_repr__icontains=text) | Q(object_id=text) | Q(note__icontains=text))
+            entries = entries.filter(
+                Q(object_repr__icontains=text) | Q(object_id=text) | Q(note__icontains=text)
+            )
         if data["object_id"]:
             entries = entries.filter(object_id=data["object_id"])
         if data["unit"]:
@@ -104,7 +106,12 @@ def audit_list(request):
     return render(
         request,
         "common/audit_list.html",
-        {"form": form, "page": page, "unit_filter": unit_filter, "filtered": bool(request.GET.keys() - {"page"})},
+        {
+            "form": form,
+            "page": page,
+            "unit_filter": unit_filter,
+            "filtered": bool(request.GET.keys() - {"page"}),
+        },
     )
 
 
@@ -150,7 +157,11 @@ def _change_rows(entry: AuditEntry) -> list[dict]:
             continue
         pair = entry.changes[name]
         # Only ids: some services log a readable key instead (a role's unit by its code).
-        ids = [v for v in (pair if isinstance(pair, list) else [pair]) if isinstance(v, int) and not isinstance(v, bool)]
+        ids = [
+            v
+            for v in (pair if isinstance(pair, list) else [pair])
+            if isinstance(v, int) and not isinstance(v, bool)
+        ]
         for obj in field.related_model._default_manager.filter(pk__in=ids):
             related[(name, obj.pk)] = str(obj)
     rows = []
@@ -159,7 +170,12 @@ def _change_rows(entry: AuditEntry) -> list[dict]:
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
         rows.append(
-            {"label": label[:1].upper() + label[1:], "name": name, "old": _display(old, field, related), "new": _display(new, field, related)}
+            {
+                "label": label[:1].upper() + label[1:],
+                "name": name,
+                "old": _display(old, field, related),
+                "new": _display(new, field, related),
+            }
         )
     return rows
 
@@ -169,9 +185,16 @@ def _object_url(user, entry: AuditEntry) -> str:
     if not entry.content_type_id or not entry.object_id:
         return ""
     model = entry.content_type.model_class()
-    from thidua.organizations.models import Person, Unit
+    from thidua.organizations.models import Employment, Person, Unit
 
-    if model is Unit:
+    if model is Employment:
+        # A period of work is shown on its person's page.
+        employment = (
+            Employment.objects.filter(pk=entry.object_id).select_related("person__current_unit").first()
+        )
+        if employment is not None and scopes.can_on_person(user, "person.view", employment.person):
+            return reverse("organizations:person_detail", args=[employment.person_id])
+    elif model is Unit:
         unit = Unit.objects.filter(pk=entry.object_id).first()
         if unit is not None and scopes.can(user, "unit.view", unit):
             return reverse("organizations:unit_detail", args=[unit.code])

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, ProtectedError
+from django.utils.translation import gettext as _
 
 from thidua.accounts.models import RoleAssignment, User
 from thidua.common import audit
@@ -416,7 +417,7 @@ def plan_people(
             rank = "Chuyên viên cao cấp" if unit.depth == 0 or (seat == 0 and unit.kind == UnitKind.DEPARTMENT) else HEAD_RANK[tree.profiles[index]]
             return (head if seat == 0 else deputy), category, rank, True
         posts, cumulative_weights = _STAFF_CHOICES[tree.profiles[index]]
-        position, category, rank, _ = rng.choices(posts, cum_weights=cumulative_weights, k=1)[0]
+        position, category, rank, _weight = rng.choices(posts, cum_weights=cumulative_weights, k=1)[0]
         return position, category, rank, False
 
     def move_target(index: int) -> int:
@@ -462,7 +463,7 @@ def plan_people(
 
         periods = [(index, start, *post_in(index))]
         for day in event_days:
-            last_index, _, last_position, last_category, last_rank, leads = periods[-1]
+            last_index, _started, last_position, last_category, last_rank, leads = periods[-1]
             promoted = PROMOTED_RANK.get(last_rank)
             if promoted and not leads and rng.random() < 0.4:
                 periods.append((last_index, day, last_position, last_category, promoted, False))
@@ -486,7 +487,7 @@ def plan_people(
             recruited_on=recruited,
         )
         _refresh_derived(person)
-        for number, (unit_index, begins, post, post_category, post_rank, _) in enumerate(periods):
+        for number, (unit_index, begins, post, post_category, post_rank, _leads) in enumerate(periods):
             finishes = periods[number + 1][1] - one_day if number + 1 < len(periods) else end
             result.employments.append(
                 Employment(
@@ -539,7 +540,8 @@ def wipe() -> None:
             Unit.objects.all().delete()
     except ProtectedError as error:
         raise SynthRefused(
-            "Không thể xóa dữ liệu cũ: còn %d bản ghi khác tham chiếu đến đơn vị hoặc cá nhân." % len(error.protected_objects)
+            _("Không thể xóa dữ liệu cũ: còn %(count)d bản ghi khác tham chiếu đến đơn vị hoặc cá nhân.")
+            % {"count": len(error.protected_objects)}
         ) from None
 
 
@@ -562,7 +564,7 @@ def synth_province(
 ) -> SynthResult:
     """Build the synthetic province in the configured database, all or nothing."""
     if people < 0 or years < 1:
-        raise SynthRefused("Số người phải từ 0 trở lên và số năm từ 1 trở lên.")
+        raise SynthRefused(_("Số người phải từ 0 trở lên và số năm từ 1 trở lên."))
     timings: list[tuple[str, float]] = []
 
     def step(label: str, started: float) -> float:
@@ -575,9 +577,11 @@ def synth_province(
     started = time.perf_counter()
     if Unit.objects.exists():
         if not replace:
-            raise SynthRefused("Cơ sở dữ liệu đã có đơn vị. Dùng --replace để xóa toàn bộ đơn vị, cá nhân và phân quyền rồi tạo lại.")
+            raise SynthRefused(
+                _("Cơ sở dữ liệu đã có đơn vị. Dùng --replace để xóa toàn bộ đơn vị, cá nhân và phân quyền rồi tạo lại.")
+            )
         wipe()
-        started = step("xóa dữ liệu cũ", started)
+        started = step(_("xóa dữ liệu cũ"), started)
 
     rng = random.Random(seed)
     tree = plan_tree(rng, first_pk=_next_pk(Unit), province=province, prefix=prefix)
@@ -585,15 +589,15 @@ def synth_province(
     planned = plan_people(
         rng, tree, count=people, years=years, until=until, first_person_pk=_next_pk(Person), taken_cccd=taken
     )
-    started = step("lập dữ liệu", started)
+    started = step(_("lập dữ liệu"), started)
 
     with transaction.atomic():
         Unit.objects.bulk_create(tree.units, batch_size=batch_size)
-        started = step("ghi đơn vị", started)
+        started = step(_("ghi đơn vị"), started)
         Person.objects.bulk_create(planned.persons, batch_size=batch_size)
-        started = step("ghi cá nhân", started)
+        started = step(_("ghi cá nhân"), started)
         Employment.objects.bulk_create(planned.employments, batch_size=batch_size)
-        started = step("ghi quá trình công tác", started)
+        started = step(_("ghi quá trình công tác"), started)
         # Explicit primary keys leave PostgreSQL's sequences behind; the next INSERT must not collide.
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), [Unit, Person]):
@@ -611,5 +615,5 @@ def synth_province(
         with connection.cursor() as cursor:
             for table in (Unit._meta.db_table, Person._meta.db_table, Employment._meta.db_table):
                 cursor.execute(f"ANALYZE {table}")
-    step("hoàn tất", started)
+    step(_("hoàn tất"), started)
     return SynthResult(units=len(tree.units), people=len(planned.persons), employments=len(planned.employments), timings=timings)

@@ -61,6 +61,10 @@ class ServiceErrorsMixin:
 class UnitChoiceField(forms.ModelChoiceField):
     """A unit picked from a list indented by depth, so the tree shows in a plain <select>."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "—")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
 
@@ -122,11 +126,17 @@ class UnitForm(ServiceErrorsMixin, forms.Form):
         self.fields["parent"].queryset = parents
         # Only someone whose scope starts at a root may create or keep a unit without parent.
         self.fields["parent"].required = not scopes.holds_root_scope(user, "unit.manage")
-        if unit is not None and current_parent is not None and not scopes.can(user, "unit.manage", current_parent):
+        if (
+            unit is not None
+            and current_parent is not None
+            and not scopes.can(user, "unit.manage", current_parent)
+        ):
             # The user manages this unit but not its parent: they may edit it, not move it.
             self.fields["parent"].disabled = True
             self.fields["parent"].required = False
-            self.fields["parent"].help_text = _("Bạn không quản lý đơn vị cấp trên nên không thể chuyển đơn vị này.")
+            self.fields["parent"].help_text = _(
+                "Bạn không quản lý đơn vị cấp trên nên không thể chuyển đơn vị này."
+            )
         self.fields["code"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
 
     def clean_code(self) -> str:
@@ -146,7 +156,10 @@ class UnitForm(ServiceErrorsMixin, forms.Form):
         return cleaned
 
     def service_values(self) -> dict:
-        values = {name: self.cleaned_data[name] for name in ("code", "name", "short_name", "kind", "valid_from", "valid_to", "address", "note")}
+        values = {
+            name: self.cleaned_data[name]
+            for name in ("code", "name", "short_name", "kind", "valid_from", "valid_to", "address", "note")
+        }
         if not self.fields["parent"].disabled:
             values["parent"] = self.cleaned_data["parent"]
         return values
@@ -199,14 +212,18 @@ class UnitSuccessionForm(ServiceErrorsMixin, forms.Form):
             if successor is not None and not successor.is_valid_on(effective_on):
                 self.add_error(
                     "successor",
-                    _("Đơn vị kế thừa không có hiệu lực vào ngày %(day)s.") % {"day": f"{effective_on:%d/%m/%Y}"},
+                    _("Đơn vị kế thừa không có hiệu lực vào ngày %(day)s.")
+                    % {"day": f"{effective_on:%d/%m/%Y}"},
                 )
         if successor is not None and predecessors:
-            existing = UnitSuccession.objects.filter(successor=successor, predecessor__in=predecessors).select_related("predecessor")
+            existing = UnitSuccession.objects.filter(
+                successor=successor, predecessor__in=predecessors
+            ).select_related("predecessor")
             for link in existing:
                 self.add_error(
                     "predecessors",
-                    _("Đã ghi nhận %(old)s được kế thừa bởi %(new)s.") % {"old": link.predecessor.name, "new": successor.name},
+                    _("Đã ghi nhận %(old)s được kế thừa bởi %(new)s.")
+                    % {"old": link.predecessor.name, "new": successor.name},
                 )
         return cleaned
 
@@ -219,7 +236,9 @@ def _position_field() -> forms.CharField:
 
 
 def _position_category_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Nhóm chức vụ"), choices=[("", "—")] + PositionCategory.choices, required=False)
+    return forms.ChoiceField(
+        label=_("Nhóm chức vụ"), choices=[("", "—")] + PositionCategory.choices, required=False
+    )
 
 
 def _rank_field() -> forms.CharField:
@@ -231,10 +250,17 @@ class PersonFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
     sub = forms.BooleanField(label=_("Gồm đơn vị trực thuộc"), required=False)
     position = forms.ChoiceField(label=_("Chức vụ"), required=False)
-    gender = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", _("Tất cả"))] + Gender.choices)
+    gender = forms.ChoiceField(
+        label=_("Giới tính"), required=False, choices=[("", _("Tất cả"))] + Gender.choices
+    )
 
-    def __init__(self, *args, units, positions, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, units, positions, **kwargs):
+        if data is not None and "sub" not in data:
+            # Subunits are included unless the box was unticked: the form sends "false" from a
+            # hidden input before the box, so a link such as ?unit=SKHCN lists the whole subtree.
+            data = data.copy()
+            data["sub"] = "on"
+        super().__init__(data, **kwargs)
         self.units_by_code = {unit.code: unit for unit in units}
         self.fields["unit"].choices = [("", _("Tất cả đơn vị"))] + [
             (unit.code, f"{'— ' * unit.depth}{unit.name}") for unit in units
@@ -266,10 +292,16 @@ class FieldGroup:
         self.form, self.names, self.with_form_errors = form, names, with_form_errors
 
     def visible_fields(self):
-        return [self.form[name] for name in self.names if name in self.form.fields and not self.form[name].is_hidden]
+        return [
+            self.form[name]
+            for name in self.names
+            if name in self.form.fields and not self.form[name].is_hidden
+        ]
 
     def hidden_fields(self):
-        return [self.form[name] for name in self.names if name in self.form.fields and self.form[name].is_hidden]
+        return [
+            self.form[name] for name in self.names if name in self.form.fields and self.form[name].is_hidden
+        ]
 
     def non_field_errors(self):
         return self.form.non_field_errors() if self.with_form_errors else self.form.error_class()
@@ -295,9 +327,13 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
     ethnicity = forms.CharField(label=_("Dân tộc"), max_length=40, required=False, initial="Kinh")
     cccd = forms.CharField(label=_("Số CCCD"), required=False, help_text=_("12 chữ số, có thể để trống."))
     email = forms.EmailField(
-        label=_("Thư điện tử"), required=False, error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")}
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
-    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False, validators=[phone_validator])
+    phone = forms.CharField(
+        label=_("Điện thoại"), max_length=20, required=False, validators=[phone_validator]
+    )
     recruited_on = date_field(_("Ngày tuyển dụng"))
 
     def __init__(self, *args, user, creating: bool, unit: Unit | None = None, **kwargs):
@@ -311,7 +347,9 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
                 queryset=unit_choices_for(user, "person.manage"),
                 required=not scopes.holds_root_scope(user, "person.manage"),
                 initial=unit,
-                error_messages={"invalid_choice": _("Đơn vị không hợp lệ hoặc ngoài phạm vi quản lý của bạn.")},
+                error_messages={
+                    "invalid_choice": _("Đơn vị không hợp lệ hoặc ngoài phạm vi quản lý của bạn.")
+                },
             )
             self.fields["position"] = _position_field()
             self.fields["position_category"] = _position_category_field()
@@ -387,7 +425,9 @@ class EmploymentForm(ServiceErrorsMixin, forms.Form):
         self.fields["unit"].queryset = unit_choices_for(user, "person.manage", include=[current_unit])
         if employment is not None:
             self.fields["end_date"] = date_field(_("Đến ngày"), help_text=_("Để trống nếu đang công tác."))
-            self.order_fields(["unit", "position", "position_category", "rank", "start_date", "end_date", "note"])
+            self.order_fields(
+                ["unit", "position", "position_category", "rank", "start_date", "end_date", "note"]
+            )
         else:
             self.fields["start_date"].help_text = _("Vị trí hiện tại (nếu có) kết thúc vào ngày hôm trước.")
 

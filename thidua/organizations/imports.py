@@ -16,9 +16,10 @@ has; for a new one the field stays empty. Re-importing the same file therefore c
 """
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +159,7 @@ class _Errors:
         self._columns = {column.key: column for column in columns}
         self._header = header
         self.items: list[RowError] = []
+        self.keys: list[str] = []  # the column key of each item, to tell which cells of a row failed
         self.truncated = False
 
     def add(self, row: int, key: str, message: str) -> None:
@@ -170,6 +172,10 @@ class _Errors:
             if self._header is not None and key in self._header.positions:
                 letter = column_letter(self._header.positions[key])
         self.items.append(RowError(row=row, column=letter, message=message, field=heading))
+        self.keys.append(key)
+
+    def keys_since(self, start: int) -> set[str]:
+        return set(self.keys[start:])
 
     def heading(self, key: str) -> str:
         return _(self._columns[key].heading)
@@ -183,7 +189,10 @@ class _Errors:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise ImportFailed(self.items, truncated=self.truncated)
+            # Cell checks and database checks run in two passes; the user reads them row by row,
+            # left to right ("B" before "AA").
+            ordered = sorted(self.items, key=lambda error: (error.row, len(error.column), error.column))
+            raise ImportFailed(ordered, truncated=self.truncated)
 
 
 def _file_error(message: str) -> ImportFailed:
@@ -312,7 +321,6 @@ def _text(errors: _Errors, row: int, key: str, value: Any, max_length: int) -> s
 def _date(
     errors: _Errors, row: int, key: str, value: Any, *, not_after: datetime.date | None = None
 ) -> datetime.date | None:
-    heading = errors.heading(key)
     try:
         day = cell_date(value)
     except ValueError:
@@ -320,7 +328,7 @@ def _date(
             row,
             key,
             _("%(heading)s “%(value)s” không hợp lệ (dd/mm/yyyy).")
-            % {"heading": heading, "value": _quoted(value)},
+            % {"heading": errors.heading(key), "value": _quoted(value)},
         )
         return None
     if day is None:
@@ -330,34 +338,46 @@ def _date(
             row,
             key,
             _("%(heading)s %(day)s không hợp lý (trước năm 1900).")
-            % {"heading": heading, "day": f"{day:%d/%m/%Y}"},
+            % {"heading": errors.heading(key), "day": f"{day:%d/%m/%Y}"},
         )
         return None
     if not_after is not None and day > not_after:
         errors.add(
             row,
             key,
-            _("%(heading)s %(day)s ở sau ngày hôm nay.") % {"heading": heading, "day": f"{day:%d/%m/%Y}"},
+            _("%(heading)s %(day)s ở sau ngày hôm nay.")
+            % {"heading": errors.heading(key), "day": f"{day:%d/%m/%Y}"},
         )
         return None
     return day
 
 
-def _choice_labels(choices: type) -> list[str]:
+@functools.cache
+def _choice_labels(choices: type) -> tuple[str, ...]:
     """The labels in Vietnamese, the language of the file format (msgids are Vietnamese)."""
     with translation.override("vi"):
-        return [str(label) for label in choices.labels]
+        return tuple(str(label) for label in choices.labels)
+
+
+@functools.cache
+def _choice_lookup(choices: type, language: str | None) -> dict[str, str]:
+    """Folded label (Vietnamese and the interface language) or code → code."""
+    lookup: dict[str, str] = {}
+    for (code, label), label_vi in zip(choices.choices, _choice_labels(choices), strict=True):
+        lookup[fold(code)] = code
+        lookup[fold(str(label))] = code
+        lookup[fold(label_vi)] = code
+    return lookup
 
 
 def _choice(errors: _Errors, row: int, key: str, value: Any, choices: type) -> str | None:
     text = cell_text(value)
     if not text:
         return None
-    wanted = fold(text)
+    code = _choice_lookup(choices, translation.get_language()).get(fold(text))
+    if code is not None:
+        return code
     vietnamese = _choice_labels(choices)
-    for (code, label), label_vi in zip(choices.choices, vietnamese, strict=True):
-        if wanted in (fold(label_vi), fold(str(label)), fold(code)):
-            return code
     errors.add(
         row,
         key,
@@ -527,7 +547,43 @@ def _run_writes(write, holder: list[ImportBatch]) -> ImportBatch:
         raise
 
 
-def _in_chunks(queryset, lookup: str, values, size: int = 2000) -> Iterator:
+# A field whose new values take at most this many distinct values is written with one UPDATE per value
+# (a move of everyone into ten offices: ten UPDATEs); above it, with bulk_update's CASE expressions.
+_GROUPED_UPDATE_MAX_VALUES = 50
+_CHUNK = 2000
+
+
+def _save_changed_fields(model, changes: list[tuple[Any, Iterable[str]]], now: datetime.datetime) -> None:
+    """Write, for objects already in the database, only the fields that changed.
+
+    bulk_update builds a CASE WHEN per row and field, which Django assembles slowly in Python (about
+    0.1 ms each); most import updates set few distinct values (a unit, an end date), so those go out
+    as plain UPDATE … WHERE id IN (…) statements instead.
+    """
+    if not changes:
+        return
+    values_by_field: dict[str, dict[Any, list[int]]] = defaultdict(lambda: defaultdict(list))
+    objects_by_field: dict[str, list] = defaultdict(list)
+    for obj, fields in changes:
+        for name in fields:
+            attname = model._meta.get_field(name).attname
+            values_by_field[attname][getattr(obj, attname)].append(obj.pk)
+            objects_by_field[attname].append(obj)
+    for attname, groups in values_by_field.items():
+        if len(groups) <= _GROUPED_UPDATE_MAX_VALUES:
+            for value, pks in groups.items():
+                for start in range(0, len(pks), _CHUNK):
+                    model.objects.filter(pk__in=pks[start : start + _CHUNK]).update(**{attname: value})
+        else:
+            model.objects.bulk_update(objects_by_field[attname], [attname], batch_size=1000)
+    pks = [obj.pk for obj, _fields in changes]
+    for obj, _fields in changes:
+        obj.updated_at = now
+    for start in range(0, len(pks), _CHUNK):
+        model.objects.filter(pk__in=pks[start : start + _CHUNK]).update(updated_at=now)
+
+
+def _in_chunks(queryset, lookup: str, values, size: int = _CHUNK) -> Iterator:
     """queryset.filter(<lookup>__in=values) without exceeding SQLite's limit on query parameters."""
     values = list(values)
     for start in range(0, len(values), size):
@@ -555,6 +611,7 @@ class _PersonRow:
     rank: str | None = None
     recruited_on: datetime.date | None = None
     unit: Unit | None = field(default=None, repr=False)
+    bad: set[str] = field(default_factory=set)  # columns whose cells failed their checks
 
     @property
     def name_key(self) -> str:
@@ -579,26 +636,15 @@ _NAME_LIMITS = {
     "middle_name": Person._meta.get_field("middle_name").max_length,
     "given_name": Person._meta.get_field("given_name").max_length,
 }
-_PERSON_UPDATE_FIELDS = (
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "ethnicity",
-    "cccd",
-    "email",
-    "phone",
-    "recruited_on",
-    "current_unit",
-    "current_position",
-    "current_position_category",
-)
+_DERIVED_FROM = {"family_name", "middle_name", "given_name", "cccd"}  # what search_text and sort_key read
 
 
-def _parse_person_row(
-    errors: _Errors, row: int, cells: dict[str, Any], today: datetime.date
-) -> _PersonRow | None:
+def _with_derived(changed: Iterable[str]) -> set[str]:
+    fields = set(changed)
+    return fields | {"search_text", "sort_key"} if fields & _DERIVED_FROM else fields
+
+
+def _parse_person_row(errors: _Errors, row: int, cells: dict[str, Any], today: datetime.date) -> _PersonRow:
     full_name = cell_text(cells.get("full_name"))
     family_name, middle_name, given_name = split_full_name(full_name)
     start = len(errors.items)
@@ -642,7 +688,8 @@ def _parse_person_row(
             _("Ngày tuyển dụng %(recruited)s phải sau ngày sinh %(born)s.")
             % {"recruited": f"{parsed.recruited_on:%d/%m/%Y}", "born": f"{parsed.birth_date:%d/%m/%Y}"},
         )
-    return parsed if len(errors.items) == start else None
+    parsed.bad = errors.keys_since(start)
+    return parsed
 
 
 @dataclass
@@ -777,8 +824,6 @@ def import_people(*, actor, uploaded_file, filename: str) -> ImportBatch:
             errors.truncated = True
             break
         parsed = _parse_person_row(errors, row, cells, today)
-        if parsed is None:
-            continue
         if parsed.cccd:
             first = first_row_of_cccd.setdefault(parsed.cccd, row)
             if first != row:
@@ -787,11 +832,14 @@ def import_people(*, actor, uploaded_file, filename: str) -> ImportBatch:
                     "cccd",
                     _("Số CCCD %(cccd)s trùng với dòng %(row)d.") % {"cccd": parsed.cccd, "row": first},
                 )
-                continue
+                parsed.bad.add("cccd")
         rows.append(parsed)
     if row_count == 0:
         errors.add(header.row_index + 1, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    errors.raise_if_any()
+    if row_count == 0 or errors.full:
+        errors.raise_if_any()
+    # Rows with bad cells still go through the database checks (unit codes, scope), so that the
+    # user gets every error of the file in one go.
 
     holder: list[ImportBatch] = []
 
@@ -823,11 +871,11 @@ def _import_people_rows(
     holder: list[ImportBatch],
 ) -> ImportBatch:
     # -- load (a handful of queries whatever the number of rows)
-    units = {
-        unit.code: unit
-        for unit in _in_chunks(Unit.objects.all(), "code", {parsed.unit_code for parsed in rows})
-    }
+    codes = {parsed.unit_code for parsed in rows if parsed.unit_code}
+    units = {unit.code: unit for unit in _in_chunks(Unit.objects.all(), "code", codes)}
     for parsed in rows:
+        if not parsed.unit_code:
+            continue
         unit = units.get(parsed.unit_code)
         if unit is None or not scopes.can(actor, IMPORT_PERMISSION, unit):
             # Same words whether the unit is missing or outside the importer's scope: codes of other
@@ -847,26 +895,16 @@ def _import_people_rows(
             )
         else:
             parsed.unit = unit
-    rows = [parsed for parsed in rows if parsed.unit is not None]
-
-    cccds = [parsed.cccd for parsed in rows if parsed.cccd]
+    cccd_rows = [parsed for parsed in rows if parsed.cccd and "cccd" not in parsed.bad]
     by_cccd: dict[str, Person] = {}
-    if cccds:
+    if cccd_rows:
         locked_people = Person.objects.select_for_update(of=("self",)).select_related("current_unit")
-        by_cccd = {person.cccd: person for person in _in_chunks(locked_people, "cccd", cccds)}
-    # People that may match by name, birth date and unit: rows without a CCCD, or with one not yet known.
-    fallback_rows = [parsed for parsed in rows if not parsed.cccd or parsed.cccd not in by_cccd]
-    by_name: dict[tuple, list[Person]] = defaultdict(list)
-    if fallback_rows:
-        locked_people = Person.objects.select_for_update(of=("self",)).select_related("current_unit")
-        for person in _in_chunks(locked_people, "current_unit", {parsed.unit.pk for parsed in fallback_rows}):
-            by_name[(fold(person.full_name), person.birth_date, person.current_unit_id)].append(person)
-
-    matched: dict[int, Person] = {}  # row → person
-    row_of_person: dict[int, int] = {}
-    first_row_of_key: dict[tuple, int] = {}
-    for parsed in rows:
-        person = by_cccd.get(parsed.cccd) if parsed.cccd else None
+        by_cccd = {
+            person.cccd: person
+            for person in _in_chunks(locked_people, "cccd", [parsed.cccd for parsed in cccd_rows])
+        }
+    for parsed in cccd_rows:
+        person = by_cccd.get(parsed.cccd)
         if person is not None and not scopes.can_on_person(actor, IMPORT_PERMISSION, person):
             errors.add(
                 parsed.row,
@@ -876,7 +914,22 @@ def _import_people_rows(
                 )
                 % {"cccd": parsed.cccd},
             )
-            continue
+            parsed.bad.add("cccd")
+    # Matching needs every cell of the row right (the name, the birth date and the unit are the key).
+    match_rows = [parsed for parsed in rows if not parsed.bad and parsed.unit is not None]
+    # People that may match by name, birth date and unit: rows without a CCCD, or with one not yet known.
+    fallback_rows = [parsed for parsed in match_rows if not parsed.cccd or parsed.cccd not in by_cccd]
+    by_name: dict[tuple, list[Person]] = defaultdict(list)
+    if fallback_rows:
+        locked_people = Person.objects.select_for_update(of=("self",)).select_related("current_unit")
+        for person in _in_chunks(locked_people, "current_unit", {parsed.unit.pk for parsed in fallback_rows}):
+            by_name[(fold(person.full_name), person.birth_date, person.current_unit_id)].append(person)
+
+    matched: dict[int, Person] = {}  # row → person
+    row_of_person: dict[int, int] = {}
+    first_row_of_key: dict[tuple, int] = {}
+    for parsed in match_rows:
+        person = by_cccd.get(parsed.cccd) if parsed.cccd else None
         if person is None:
             key = (parsed.name_key, parsed.birth_date, parsed.unit.pk)
             if not parsed.cccd:
@@ -945,22 +998,19 @@ def _import_people_rows(
     # -- write (bulk)
     now = timezone.now()
     Person.objects.bulk_create(plan.new_people, batch_size=1000)
-    if plan.updated_people:
-        for person in plan.updated_people:
-            person.updated_at = now
-        Person.objects.bulk_update(
-            plan.updated_people,
-            [*_PERSON_UPDATE_FIELDS, "search_text", "sort_key", "updated_at"],
-            batch_size=500,
-        )
-    if plan.changed_employments:
-        for employment in plan.changed_employments:
-            employment.updated_at = now
-        Employment.objects.bulk_update(
-            plan.changed_employments,
-            ["unit", "position", "position_category", "rank", "end_date", "updated_at"],
-            batch_size=500,
-        )
+    _save_changed_fields(
+        Person,
+        [(person, _with_derived(plan.person_changes[person.pk].keys())) for person in plan.updated_people],
+        now,
+    )
+    _save_changed_fields(
+        Employment,
+        [
+            (employment, plan.employment_changes[employment.pk].keys())
+            for employment in plan.changed_employments
+        ],
+        now,
+    )
     created_employments = new_employment_of + plan.new_employments
     Employment.objects.bulk_create(created_employments, batch_size=1000)
 
@@ -1017,13 +1067,14 @@ class _UnitRow:
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
     address: str | None = None
+    bad: set[str] = field(default_factory=set)  # columns whose cells failed their checks
 
     def unit_values(self) -> dict[str, Any]:
         keys = ("name", "short_name", "kind", "valid_from", "valid_to", "address")
         return {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
 
 
-def _parse_unit_row(errors: _Errors, row: int, cells: dict[str, Any]) -> _UnitRow | None:
+def _parse_unit_row(errors: _Errors, row: int, cells: dict[str, Any]) -> _UnitRow:
     start = len(errors.items)
     code = _code(errors, row, "code", cells.get("code"))
     if code is None and is_blank(cells.get("code")):
@@ -1048,7 +1099,8 @@ def _parse_unit_row(errors: _Errors, row: int, cells: dict[str, Any]) -> _UnitRo
     )
     if code and parsed.parent_code == code:
         errors.add(row, "parent_code", _("Đơn vị không thể là cấp trên của chính nó."))
-    return parsed if len(errors.items) == start else None
+    parsed.bad = errors.keys_since(start)
+    return parsed
 
 
 def _parent_code_of(unit: Unit, by_pk: dict[int, Unit]) -> str | None:
@@ -1080,24 +1132,24 @@ def import_units(*, actor, uploaded_file, filename: str) -> ImportBatch:
             errors.truncated = True
             break
         parsed = _parse_unit_row(errors, row, cells)
-        if parsed is None:
-            # Keep its code known, so that later rows naming it as parent get no second error.
-            code = cell_text(cells.get("code"))
-            if code:
-                first_row_of_code.setdefault(code, row)
-            continue
-        first = first_row_of_code.setdefault(parsed.code, row)
-        if first != row:
-            errors.add(
-                row,
-                "code",
-                _("Mã đơn vị %(code)s trùng với dòng %(row)d.") % {"code": parsed.code, "row": first},
-            )
-            continue
+        # Even a code with bad characters is remembered, so that later rows naming it as their parent
+        # get no second error.
+        code = parsed.code or cell_text(cells.get("code"))
+        if code:
+            first = first_row_of_code.setdefault(code, row)
+            if first != row:
+                errors.add(
+                    row,
+                    "code",
+                    _("Mã đơn vị %(code)s trùng với dòng %(row)d.") % {"code": code, "row": first},
+                )
+                parsed.bad.add("code")
         rows.append(parsed)
     if row_count == 0:
         errors.add(header.row_index + 1, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    errors.raise_if_any()
+    if row_count == 0 or errors.full:
+        errors.raise_if_any()
+    # Rows with bad cells still go through the database checks, so that every error comes at once.
 
     holder: list[ImportBatch] = []
 
@@ -1129,7 +1181,7 @@ def _import_unit_rows(
     holder: list[ImportBatch],
 ) -> ImportBatch:
     # -- load: the units the file names, and their ancestors (read from the paths) to follow the tree up.
-    referenced = {parsed.code for parsed in rows} | {
+    referenced = {parsed.code for parsed in rows if parsed.code} | {
         parsed.parent_code for parsed in rows if parsed.parent_code
     }
     existing = {unit.code: unit for unit in _in_chunks(Unit.objects.select_for_update(), "code", referenced)}
@@ -1147,7 +1199,8 @@ def _import_unit_rows(
     checked_codes: set[str] = set()
     not_found = _("Không có đơn vị mã “%(code)s” trong phạm vi bạn được nhập dữ liệu.")
     for parsed in rows:
-        unit = existing.get(parsed.code)
+        has_code = bool(parsed.code) and "code" not in parsed.bad
+        unit = existing.get(parsed.code) if has_code else None
         if unit is not None and not scopes.can(actor, IMPORT_PERMISSION, unit):
             errors.add(
                 parsed.row,
@@ -1155,7 +1208,7 @@ def _import_unit_rows(
                 _("Mã đơn vị “%(code)s” đã được dùng cho một đơn vị ngoài phạm vi bạn được nhập dữ liệu.")
                 % {"code": parsed.code},
             )
-        if parsed.parent_code:
+        if parsed.parent_code and "parent_code" not in parsed.bad:
             parent_row = first_row_of_code.get(parsed.parent_code)
             if parsed.parent_code in checked_codes or (parent_row is not None and parent_row < parsed.row):
                 pass  # on an earlier row of the file, checked there
@@ -1173,8 +1226,9 @@ def _import_unit_rows(
                 )
             else:
                 errors.add(parsed.row, "parent_code", not_found % {"code": parsed.parent_code})
-            final_parent[parsed.code] = parsed.parent_code
-        elif unit is None:
+            if has_code:
+                final_parent[parsed.code] = parsed.parent_code
+        elif unit is None and has_code and "parent_code" not in parsed.bad:
             if scopes.scope_paths(actor, IMPORT_PERMISSION) is not None:
                 errors.add(
                     parsed.row,
@@ -1182,21 +1236,23 @@ def _import_unit_rows(
                     _("Đơn vị mới cần có mã đơn vị cấp trên thuộc phạm vi bạn được nhập dữ liệu."),
                 )
             final_parent[parsed.code] = None
-        if unit is None and parsed.kind is None:
+        if unit is None and has_code and parsed.kind is None and "kind" not in parsed.bad:
             errors.add(parsed.row, "kind", _("Loại đơn vị không được để trống khi tạo đơn vị mới."))
         valid_from = parsed.valid_from or (unit.valid_from if unit else None)
         valid_to = parsed.valid_to or (unit.valid_to if unit else None)
-        if valid_from and valid_to and valid_to < valid_from:
+        dates_read = not {"valid_from", "valid_to"} & parsed.bad
+        if dates_read and valid_from and valid_to and valid_to < valid_from:
             errors.add(
                 parsed.row,
                 "valid_to" if parsed.valid_to else "valid_from",
                 _("Hiệu lực đến %(to)s trước hiệu lực từ %(since)s.")
                 % {"to": f"{valid_to:%d/%m/%Y}", "since": f"{valid_from:%d/%m/%Y}"},
             )
-        checked_codes.add(parsed.code)
+        if has_code:
+            checked_codes.add(parsed.code)
     # An existing unit may not be moved below itself (under one of its own subunits).
     for parsed in rows:
-        if parsed.code not in existing or not parsed.parent_code:
+        if parsed.bad or parsed.code not in existing or not parsed.parent_code:
             continue
         visited: set[str] = set()
         code: str | None = parsed.parent_code
@@ -1260,18 +1316,11 @@ def _import_unit_rows(
     if created:
         Unit.objects.bulk_update(created, ["path", "depth"], batch_size=1000)
     now = timezone.now()
-    for unit in updated:
-        unit.updated_at = now
     for unit in moved:
         old_parent_id = unit.parent_id
         unit.parent = by_code[parent_code_of[unit.code]]
         changes_by_code[unit.code]["parent"] = [old_parent_id, unit.parent_id]
-    if updated:
-        Unit.objects.bulk_update(
-            updated,
-            ["name", "short_name", "kind", "valid_from", "valid_to", "address", "parent", "updated_at"],
-            batch_size=500,
-        )
+    _save_changed_fields(Unit, [(unit, changes_by_code[unit.code].keys()) for unit in updated], now)
     for unit in moved:
         old_path, old_depth = Unit.objects.filter(pk=unit.pk).values_list("path", "depth").get()
         parent_path, parent_depth = Unit.objects.filter(pk=unit.parent_id).values_list("path", "depth").get()
@@ -1383,9 +1432,9 @@ def _guide_intro(title: str, matching: str) -> list[str]:
     ]
 
 
-def people_template_bytes() -> bytes:
-    """The people template: headings, an example row, and the guide sheet “Hướng dẫn”."""
-    columns = [
+def people_template_columns() -> list[TemplateColumn]:
+    """The columns of the people file with their guidance (template, guide sheet and upload page)."""
+    return [
         TemplateColumn(
             _PEOPLE_HEADINGS["full_name"],
             26,
@@ -1443,6 +1492,11 @@ def people_template_bytes() -> bytes:
             ),
         ),
     ]
+
+
+def people_template_bytes() -> bytes:
+    """The people template: headings, an example row, and the guide sheet “Hướng dẫn”."""
+    columns = people_template_columns()
     example = [
         "Nguyễn Thị Minh Khai",
         _choice_labels(Gender)[1],
@@ -1472,9 +1526,9 @@ def people_template_bytes() -> bytes:
     )
 
 
-def units_template_bytes() -> bytes:
-    """The units template: headings, example rows, and the guide sheet “Hướng dẫn”."""
-    columns = [
+def units_template_columns() -> list[TemplateColumn]:
+    """The columns of the units file with their guidance (template, guide sheet and upload page)."""
+    return [
         TemplateColumn(
             _UNIT_HEADINGS["code"],
             16,
@@ -1521,6 +1575,11 @@ def units_template_bytes() -> bytes:
         ),
         TemplateColumn(_UNIT_HEADINGS["address"], 40),
     ]
+
+
+def units_template_bytes() -> bytes:
+    """The units template: headings, example rows, and the guide sheet “Hướng dẫn”."""
+    columns = units_template_columns()
     examples = [
         [
             "SKHCN_TTUD",

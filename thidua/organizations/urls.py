@@ -18,5 +18,9 @@ urlpatterns = [
     path("ca-nhan/<int:pk>/sua/", views.person_edit, name="person_edit"),
     path("ca-nhan/<int:pk>/cong-tac/them/", views.employment_add, name="employment_add"),
     path("ca-nhan/<int:pk>/cong-tac/<int:employment_pk>/sua/", views.employment_edit, name="employment_edit"),
-    path("ca-nhan/<int:pk>/cong-tac/<int:employment_pk>/xoa/", views.employment_delete, name="employment_delete"),
+    path(
+        "ca-nhan/<int:pk>/cong-tac/<int:employment_pk>/xoa/",
+        views.employment_delete,
+        name="employment_delete",
+    ),
 ]

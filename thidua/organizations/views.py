@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from thidua.accounts import scopes
 from thidua.common.selectors import audit_entries_visible_to
 from thidua.common.spreadsheets import workbook_bytes, xlsx_response
-from thidua.common.text import fold
+from thidua.common.text import fold, sort_key
 from thidua.common.views import paginate
 from thidua.organizations import selectors, services
 from thidua.organizations.forms import (
@@ -94,7 +94,13 @@ def unit_tree(request):
     user = request.user
     scopes.require(user, "unit.view")
     today = timezone.localdate()
-    form = UnitTreeFilterForm(request.GET or None, initial={"at": today})
+    data = None
+    if request.GET:
+        # A bound form shows what was sent; an empty date means today, so show today.
+        data = request.GET.copy()
+        if not data.get("at"):
+            data["at"] = today.isoformat()
+    form = UnitTreeFilterForm(data, initial={"at": today})
     at, show_ceased, query = today, False, ""
     if form.is_bound and form.is_valid():
         at = form.cleaned_data["at"] or today
@@ -148,7 +154,7 @@ def unit_detail(request, code: str):
     unit = selectors.access_unit(user, code)
     today = timezone.localdate()
     can_see_people = scopes.can(user, "person.view", unit)
-    children = Unit.objects.filter(parent=unit).order_by("name")
+    children = Unit.objects.filter(parent=unit)
     if can_see_people:
         children = children.annotate(people=Count("current_people"))
     people_page = None
@@ -165,8 +171,11 @@ def unit_detail(request, code: str):
         current_successor = None
     visible_ids = set(
         selectors.units_visible_to(user)
-        .filter(pk__in=[link.predecessor_id for link in predecessors] + [link.successor_id for link in successors]
-                + ([current_successor.pk] if current_successor else []))
+        .filter(
+            pk__in=[link.predecessor_id for link in predecessors]
+            + [link.successor_id for link in successors]
+            + ([current_successor.pk] if current_successor else [])
+        )
         .values_list("pk", flat=True)
     )
     recent_changes = None
@@ -178,7 +187,11 @@ def unit_detail(request, code: str):
         {
             "unit": unit,
             "ancestors": _ancestors(user, unit),
-            "children": [(child, not child.is_valid_on(today)) for child in children],
+            # Units still working first, each group in Vietnamese dictionary order (Đ after D, not after V).
+            "children": sorted(
+                ((child, not child.is_valid_on(today)) for child in children),
+                key=lambda pair: (pair[1], sort_key(pair[0].name)),
+            ),
             "people_page": people_page,
             "predecessors": predecessors,
             "successors": successors,
@@ -200,7 +213,11 @@ def unit_detail(request, code: str):
 def unit_create(request):
     user = request.user
     scopes.require(user, "unit.manage")
-    parent = selectors.access_unit(user, request.GET["parent"], "unit.manage") if request.GET.get("parent") else None
+    parent = (
+        selectors.access_unit(user, request.GET["parent"], "unit.manage")
+        if request.GET.get("parent")
+        else None
+    )
     form = UnitForm(request.POST or None, user=user, initial={"parent": parent})
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,7 +230,12 @@ def unit_create(request):
     return render(
         request,
         "organizations/unit_form.html",
-        {"form": form, "unit": None, "parent": parent, "ancestors": _ancestors(user, parent) + [parent] if parent else []},
+        {
+            "form": form,
+            "unit": None,
+            "parent": parent,
+            "ancestors": _ancestors(user, parent) + [parent] if parent else [],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -223,7 +245,20 @@ def unit_edit(request, code: str):
     user = request.user
     unit = selectors.access_unit(user, code)
     scopes.require(user, "unit.manage", unit)
-    initial = {name: getattr(unit, name) for name in ("code", "name", "short_name", "kind", "parent", "valid_from", "valid_to", "address", "note")}
+    initial = {
+        name: getattr(unit, name)
+        for name in (
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "address",
+            "note",
+        )
+    }
     form = UnitForm(request.POST or None, user=user, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,7 +310,9 @@ def unit_succession(request):
                 },
             )
             return redirect("organizations:unit_detail", code=data["successor"].code)
-    return render(request, "organizations/unit_succession.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "organizations/unit_succession.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 # ---------------------------------------------------------------- people
@@ -283,7 +320,9 @@ def unit_succession(request):
 
 def _person_filter_form(request, permission: str) -> PersonFilterForm:
     units = list(
-        selectors.units_visible_to(request.user, permission).only("code", "name", "depth", "path").order_by("path")
+        selectors.units_visible_to(request.user, permission)
+        .only("code", "name", "depth", "path")
+        .order_by("path")
     )
     positions = selectors.positions_in_use(request.user)
     return PersonFilterForm(request.GET or None, units=units, positions=positions, initial={"sub": True})
@@ -368,7 +407,8 @@ def person_detail(request, pk: int):
             "history": selectors.employment_history(person),
             "can_manage": scopes.can_on_person(user, "person.manage", person),
             "can_list_people": scopes.can(user, "person.view"),
-            "can_see_unit": person.current_unit_id is not None and scopes.can(user, "unit.view", person.current_unit),
+            "can_see_unit": person.current_unit_id is not None
+            and scopes.can(user, "unit.view", person.current_unit),
             "can_audit": scopes.can(user, "audit.view"),
             "can_manage_roles": scopes.can(user, "role.manage"),
             "account": account,
@@ -387,7 +427,9 @@ def _after_person_change(request, person):
     person.refresh_from_db()
     if scopes.can_on_person(request.user, "person.view", person):
         return redirect("organizations:person_detail", pk=person.pk)
-    messages.info(request, _("%(name)s đã chuyển ra ngoài phạm vi bạn được xem.") % {"name": person.full_name})
+    messages.info(
+        request, _("%(name)s đã chuyển ra ngoài phạm vi bạn được xem.") % {"name": person.full_name}
+    )
     return redirect("organizations:person_list")
 
 
@@ -395,7 +437,9 @@ def _after_person_change(request, person):
 def person_create(request):
     user = request.user
     scopes.require(user, "person.manage")
-    unit = selectors.access_unit(user, request.GET["unit"], "person.manage") if request.GET.get("unit") else None
+    unit = (
+        selectors.access_unit(user, request.GET["unit"], "person.manage") if request.GET.get("unit") else None
+    )
     form = PersonForm(request.POST or None, user=user, creating=True, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -406,7 +450,10 @@ def person_create(request):
             messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
             return _after_person_change(request, person)
     return render(
-        request, "organizations/person_form.html", {"form": form, "person": None}, status=400 if form.errors else 200
+        request,
+        "organizations/person_form.html",
+        {"form": form, "person": None},
+        status=400 if form.errors else 200,
     )
 
 
@@ -415,7 +462,10 @@ def person_edit(request, pk: int):
     user = request.user
     person = selectors.access_person(user, pk)
     _require_manage(user, person)
-    initial = {name: getattr(person, name) for name in ("gender", "birth_date", "ethnicity", "cccd", "email", "phone", "recruited_on")}
+    initial = {
+        name: getattr(person, name)
+        for name in ("gender", "birth_date", "ethnicity", "cccd", "email", "phone", "recruited_on")
+    }
     initial["full_name"] = person.full_name
     form = PersonForm(request.POST or None, user=user, creating=False, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -427,7 +477,10 @@ def person_edit(request, pk: int):
             messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": person.full_name})
             return redirect("organizations:person_detail", pk=person.pk)
     return render(
-        request, "organizations/person_form.html", {"form": form, "person": person}, status=400 if form.errors else 200
+        request,
+        "organizations/person_form.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
     )
 
 
@@ -436,7 +489,11 @@ def employment_add(request, pk: int):
     user = request.user
     person = selectors.access_person(user, pk)
     _require_manage(user, person)
-    initial = {"unit": person.current_unit, "position": person.current_position, "position_category": person.current_position_category}
+    initial = {
+        "unit": person.current_unit,
+        "position": person.current_position,
+        "position_category": person.current_position_category,
+    }
     form = EmploymentForm(request.POST or None, user=user, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -444,7 +501,9 @@ def employment_add(request, pk: int):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("Đã ghi nhận quá trình công tác mới của %(name)s.") % {"name": person.full_name})
+            messages.success(
+                request, _("Đã ghi nhận quá trình công tác mới của %(name)s.") % {"name": person.full_name}
+            )
             return _after_person_change(request, person)
     return render(
         request,
@@ -460,8 +519,13 @@ def employment_edit(request, pk: int, employment_pk: int):
     person = selectors.access_person(user, pk)
     _require_manage(user, person)
     employment = get_object_or_404(selectors.employment_history(person), pk=employment_pk)
-    initial = {name: getattr(employment, name) for name in ("unit", "position", "position_category", "rank", "start_date", "end_date", "note")}
-    form = EmploymentForm(request.POST or None, user=user, person=person, employment=employment, initial=initial)
+    initial = {
+        name: getattr(employment, name)
+        for name in ("unit", "position", "position_category", "rank", "start_date", "end_date", "note")
+    }
+    form = EmploymentForm(
+        request.POST or None, user=user, person=person, employment=employment, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.employment_update(actor=user, employment=employment, **form.service_values())

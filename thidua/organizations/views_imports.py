@@ -51,7 +51,7 @@ class ImportFilterForm(forms.Form):
 _UPLOADS = {
     ImportKind.PEOPLE: {
         "service": imports.import_people,
-        "columns": imports.PEOPLE_COLUMNS,
+        "columns": imports.people_template_columns,
         "template_url": "imports:template_people",
         "title": gettext_lazy("Nhập danh sách cá nhân"),
         "intro": gettext_lazy(
@@ -62,7 +62,7 @@ _UPLOADS = {
     },
     ImportKind.UNITS: {
         "service": imports.import_units,
-        "columns": imports.UNIT_COLUMNS,
+        "columns": imports.units_template_columns,
         "template_url": "imports:template_units",
         "title": gettext_lazy("Nhập danh sách đơn vị"),
         "intro": gettext_lazy(
@@ -124,7 +124,7 @@ def _upload(request, kind: str):
         "title": upload["title"],
         "intro": upload["intro"],
         "template_url": upload["template_url"],
-        "columns": upload["columns"],
+        "columns": upload["columns"](),
         "failure": failure,
     }
     return render(request, "organizations/imports/upload.html", context, status=422 if failure else 200)
