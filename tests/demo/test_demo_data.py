@@ -191,4 +191,4 @@ def test_demo_is_written_through_the_audited_services(demo):
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, content_type__model="unit").count() == Unit.objects.count()
     assert AuditEntry.objects.filter(action=AuditAction.GRANT).count() == 11
     director = Person.objects.get(given_name="Bon")
-    assert director.search_text == "duong van bon"
+    assert director.search_text == " duong van bon"

@@ -45,3 +45,15 @@ def test_units_under_as_of_date(department, office, office2):
     codes_2026 = set(selectors.units_under(department, at=datetime.date(2026, 1, 1)).values_list("code", flat=True))
     assert codes_2024 == {"SKHCN", "SKHCN_VP", "SKHCN_QLKH"}
     assert codes_2026 == {"SKHCN", "SKHCN_VP"}
+
+
+@pytest.mark.django_db
+def test_people_search_matches_word_starts_not_word_middles(officer, office):
+    from tests.factories import make_person
+
+    make_person("Nguyễn Văn An", unit=office)
+    make_person("Nguyễn Văn Anh", unit=office)
+    make_person("Nguyễn Văn Bình", unit=office)
+    found = [p.full_name for p in selectors.people_search(officer, query="nguyen van an")]
+    assert found == ["Nguyễn Văn An", "Nguyễn Văn Anh"]
+    assert [p.full_name for p in selectors.people_search(officer, query="binh")] == ["Nguyễn Văn Bình"]

@@ -31,6 +31,13 @@ class User(AbstractUser):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
 
+    def audit_unit_path(self) -> str:
+        """Entries about an account belong to its person's unit, or to the unit of its first role."""
+        if self.person_id and self.person.current_unit_id:
+            return self.person.current_unit.path
+        first_role = self.roles.select_related("unit").order_by("id").first()
+        return first_role.unit.path if first_role else ""
+
     def get_full_name(self) -> str:
         if self.person_id:
             return self.person.full_name

@@ -46,7 +46,7 @@ def users_search(
         users = users.filter(
             Q(username__icontains=term)
             | Q(email__icontains=term)
-            | Q(person__search_text__contains=fold(term))
+            | Q(person__search_text__contains=" " + fold(term))
         )
     if role or unit is not None:
         assignments = roles_in_scope(actor)

@@ -3,16 +3,19 @@
 About 2,000 units (the People's Committee; some 25 departments and agencies with their offices,
 sub-departments, centres, hospitals and upper-secondary schools; about 100 communes and wards, each with
 its offices, schools and clinic; Party committees and unions) and N people with Y years of employment
-history, some of them moving between units or promoted, some retiring.
+history, some of them moving between units or promoted, some retiring; and the evidence the rules read
+(``synth_evidence``): yearly ratings, initiatives, discipline, leave and the register of past awards.
 
 Speed matters more than ceremony here (100,000 people in well under three minutes), so rows are planned
-in Python and written with ``bulk_create``, not through the per-row services. Everything the services
+in Python and written with ``bulk_create`` (the evidence with COPY on PostgreSQL), not through the
+per-row services. Everything the services
 would derive is derived the same way: tree paths from explicit primary keys with ``path_segment``, and
 search text and sort keys with ``organizations.services._refresh_derived`` itself. Instead of one audit
 row per object, the run records one ``import`` entry with its parameters.
 
-Deterministic: one ``random.Random(seed)`` drives every choice in a fixed order, and the history ends on
-``until`` (a fixed default, not today), so the same seed builds the same rows on any day.
+Deterministic: one ``random.Random(seed)`` drives every choice of the tree and the people in a fixed
+order, a second one seeded from the same seed drives the evidence, and the history ends on ``until`` (a
+fixed default, not today), so the same seed builds the same rows on any day.
 """
 
 import datetime
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.models import RoleAssignment, User
@@ -32,9 +36,12 @@ from thidua.common import audit
 from thidua.common.models import AuditAction
 from thidua.common.text import clean_text
 from thidua.demo import names
+from thidua.demo.synth_evidence import COLUMNS, EvidencePlan, plan_evidence
 from thidua.organizations.enums import Gender, PositionCategory, UnitKind
 from thidua.organizations.models import Employment, Person, Unit, UnitSuccession, path_segment
 from thidua.organizations.services import _refresh_derived
+from thidua.records.models import AnnualRating, AwardRecord, Discipline, Initiative, InitiativeAuthor, Leave
+from thidua.rules.models import AwardType
 
 DEFAULT_UNTIL = datetime.date(2026, 1, 1)
 DEFAULT_PROVINCE = "Sông Hậu"
@@ -511,6 +518,9 @@ def plan_people(
 
 # ---------------------------------------------------------------- writing
 
+# The awards synth writes into the register; the catalog is loaded after every migrate.
+REGISTER_AWARDS = ("LDTT", "CSTDCS", "CSTD_TINH", "BANG_KHEN_TINH", "GIAY_KHEN", "TTLDTT", "TTLDXS")
+
 
 @dataclass
 class SynthResult:
@@ -518,6 +528,7 @@ class SynthResult:
     people: int
     employments: int
     timings: list[tuple[str, float]]
+    evidence: dict[str, int] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -525,12 +536,15 @@ class SynthResult:
 
 
 def wipe() -> None:
-    """Delete every unit, person, employment, succession link and role assignment (``--replace``).
+    """Delete every unit, person, employment, succession link and role assignment (``--replace``), and
+    the evidence about them: ratings, initiatives, discipline, leave and the award register.
 
-    Records of later features that point at units or people protect them: then nothing is deleted.
+    Records of later features that point at units, people or awards protect them: then nothing is deleted.
     """
     try:
         with transaction.atomic():
+            for model in (AwardRecord, InitiativeAuthor, Initiative, AnnualRating, Discipline, Leave):
+                model.objects.all().delete()
             Employment.objects.all().delete()
             UnitSuccession.objects.all().delete()
             RoleAssignment.objects.all().delete()
@@ -547,6 +561,43 @@ def wipe() -> None:
 
 def _next_pk(model) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def write_rows(model, columns: tuple[str, ...], rows: list[tuple], *, batch_size: int) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order, attribute names) in bulk: COPY on PostgreSQL, which
+    is several times faster than INSERT for hundreds of thousands of rows, else ``bulk_create``."""
+    if not rows:
+        return
+    stamped = any(f.name == "created_at" for f in model._meta.concrete_fields)
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=batch_size)
+        return
+    names = [model._meta.get_field(column).column for column in columns]
+    if stamped:
+        names += ["created_at", "updated_at"]
+    quote = connection.ops.quote_name
+    statement = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
+    now = timezone.now()
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        if stamped:
+            for row in rows:
+                copy.write_row((*row, now, now))
+        else:
+            for row in rows:
+                copy.write_row(row)
+
+
+def write_evidence(plan: EvidencePlan, *, batch_size: int, step: Callable[[str, float], float], started: float) -> float:
+    write_rows(AnnualRating, COLUMNS["ratings"], plan.ratings, batch_size=batch_size)
+    started = step(_("ghi kết quả xếp loại"), started)
+    write_rows(Initiative, COLUMNS["initiatives"], plan.initiatives, batch_size=batch_size)
+    write_rows(InitiativeAuthor, COLUMNS["authors"], plan.authors, batch_size=batch_size)
+    started = step(_("ghi sáng kiến, đề tài"), started)
+    write_rows(Discipline, COLUMNS["disciplines"], plan.disciplines, batch_size=batch_size)
+    write_rows(Leave, COLUMNS["leaves"], plan.leaves, batch_size=batch_size)
+    started = step(_("ghi kỷ luật, thời gian nghỉ"), started)
+    write_rows(AwardRecord, COLUMNS["awards"], plan.awards, batch_size=batch_size)
+    return step(_("ghi sổ khen thưởng"), started)
 
 
 def synth_province(
@@ -575,10 +626,13 @@ def synth_province(
         return now
 
     started = time.perf_counter()
+    award_ids = dict(AwardType.objects.filter(code__in=REGISTER_AWARDS).values_list("code", "pk"))
+    if len(award_ids) != len(REGISTER_AWARDS):
+        raise SynthRefused(_("Danh mục khen thưởng chưa được nạp: chạy “thidua migrate” trước."))
     if Unit.objects.exists():
         if not replace:
             raise SynthRefused(
-                _("Cơ sở dữ liệu đã có đơn vị. Dùng --replace để xóa toàn bộ đơn vị, cá nhân và phân quyền rồi tạo lại.")
+                _("Cơ sở dữ liệu đã có đơn vị. Dùng --replace để xóa toàn bộ đơn vị, cá nhân, phân quyền, minh chứng và sổ khen thưởng rồi tạo lại.")
             )
         wipe()
         started = step(_("xóa dữ liệu cũ"), started)
@@ -590,6 +644,19 @@ def synth_province(
         rng, tree, count=people, years=years, until=until, first_person_pk=_next_pk(Person), taken_cccd=taken
     )
     started = step(_("lập dữ liệu"), started)
+    # A stream of its own, so that the evidence does not shift the people a seed has always given.
+    evidence = plan_evidence(
+        random.Random(f"{seed}:evidence"),
+        tree,
+        planned,
+        until=until,
+        first_year=_years_after(until, -years).year,
+        province=province,
+        award_ids=award_ids,
+        first_initiative_pk=_next_pk(Initiative),
+    )
+    evidence_counts = {name: len(rows) for name, rows in vars(evidence).items()}
+    started = step(_("lập minh chứng"), started)
 
     with transaction.atomic():
         Unit.objects.bulk_create(tree.units, batch_size=batch_size)
@@ -598,9 +665,10 @@ def synth_province(
         started = step(_("ghi cá nhân"), started)
         Employment.objects.bulk_create(planned.employments, batch_size=batch_size)
         started = step(_("ghi quá trình công tác"), started)
+        started = write_evidence(evidence, batch_size=batch_size, step=step, started=started)
         # Explicit primary keys leave PostgreSQL's sequences behind; the next INSERT must not collide.
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), [Unit, Person]):
+            for statement in connection.ops.sequence_reset_sql(no_style(), [Unit, Person, Initiative]):
                 cursor.execute(statement)
         audit.record(
             actor=actor,
@@ -608,12 +676,21 @@ def synth_province(
             obj=tree.units[0],
             note=(
                 f"thidua synth --people {people} --years {years} --seed {seed} --until {until.isoformat()}: "
-                f"{len(tree.units)} đơn vị, {len(planned.persons)} cá nhân, {len(planned.employments)} quá trình công tác"
+                f"{len(tree.units)} đơn vị, {len(planned.persons)} cá nhân, {len(planned.employments)} quá trình công tác, "
+                f"{evidence_counts['ratings']} kết quả xếp loại, {evidence_counts['initiatives']} sáng kiến và đề tài, "
+                f"{evidence_counts['disciplines']} kỷ luật và vụ việc, {evidence_counts['leaves']} thời gian nghỉ, "
+                f"{evidence_counts['awards']} khen thưởng đã nhận"
             ),
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in (Unit._meta.db_table, Person._meta.db_table, Employment._meta.db_table):
-                cursor.execute(f"ANALYZE {table}")
+            for model in (Unit, Person, Employment, AnnualRating, Initiative, InitiativeAuthor, Discipline, Leave, AwardRecord):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     step(_("hoàn tất"), started)
-    return SynthResult(units=len(tree.units), people=len(planned.persons), employments=len(planned.employments), timings=timings)
+    return SynthResult(
+        units=len(tree.units),
+        people=len(planned.persons),
+        employments=len(planned.employments),
+        timings=timings,
+        evidence=evidence_counts,
+    )

@@ -299,10 +299,6 @@ def _data_rows(header: _Header) -> Iterator[tuple[int, dict[str, Any]]]:
 # Each returns the typed value (None for a blank cell) or records an error and returns None.
 
 
-def _quoted(value: Any) -> str:
-    return cell_text(value)
-
-
 def _text(errors: _Errors, row: int, key: str, value: Any, max_length: int) -> str | None:
     text = cell_text(value)
     if not text:
@@ -328,7 +324,7 @@ def _date(
             row,
             key,
             _("%(heading)s “%(value)s” không hợp lệ (dd/mm/yyyy).")
-            % {"heading": errors.heading(key), "value": _quoted(value)},
+            % {"heading": errors.heading(key), "value": cell_text(value)},
         )
         return None
     if day is None:
@@ -416,7 +412,7 @@ def _cccd(errors: _Errors, row: int, value: Any) -> str | None:
             % {"value": number},
         )
         return None
-    errors.add(row, "cccd", _("Số CCCD “%(value)s” phải gồm đúng 12 chữ số.") % {"value": _quoted(value)})
+    errors.add(row, "cccd", _("Số CCCD “%(value)s” phải gồm đúng 12 chữ số.") % {"value": cell_text(value)})
     return None
 
 

@@ -98,12 +98,13 @@ def people_search(
 ) -> QuerySet[Person]:
     """Visible people matching an accent-insensitive query, in Vietnamese name order.
 
-    Every word of the query must appear in the folded name (or the CCCD number): "nguyen van an"
-    finds "Nguyễn Văn An". On PostgreSQL a trigram index serves these LIKE '%…%' filters.
+    Every word of the query must begin a word of the folded name (or the CCCD number): "nguyen van an"
+    finds "Nguyễn Văn An" and "Nguyễn Văn Anh", not "Nguyễn Văn Bình". On PostgreSQL a trigram index
+    serves these LIKE '% word%' filters.
     """
     queryset = people_visible_to(user, permission)
     for term in search_terms(query):
-        queryset = queryset.filter(search_text__contains=term)
+        queryset = queryset.filter(search_text__contains=" " + term)
     if unit is not None:
         if include_subunits:
             queryset = queryset.filter(current_unit__path__startswith=unit.path)

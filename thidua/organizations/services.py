@@ -125,8 +125,14 @@ def unit_record_succession(
 # ---------------------------------------------------------------- people
 
 
+def search_text_for(full_name: str, cccd: str | None) -> str:
+    """Folded words, each preceded by a space, so that a search word matches the start of a word:
+    "an" finds "An" and "Anh" but not "Văn" (selectors.people_search filters on " " + word)."""
+    return " " + " ".join(filter(None, [fold(full_name), cccd or ""]))
+
+
 def _refresh_derived(person: Person) -> None:
-    person.search_text = " ".join(filter(None, [fold(person.full_name), person.cccd or ""]))
+    person.search_text = search_text_for(person.full_name, person.cccd)
     person.sort_key = sort_key(person.given_name, person.family_name, person.middle_name)
 
 
@@ -171,7 +177,6 @@ def person_create(
     _refresh_derived(person)
     person.full_clean(exclude=["current_unit"], validate_unique=False)
     person.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=person, changes=audit.created(person))
     if unit is not None:
         employment_start(
             actor=actor,
@@ -182,6 +187,9 @@ def person_create(
             rank=rank,
             start_date=start_date or person.recruited_on or datetime.date.today(),
         )
+        person.refresh_from_db()
+    # Recorded once the person has a unit, so that scoped auditors see the entry.
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=person, changes=audit.created(person))
     return person
 
 

@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from thidua.accounts import scopes
+from thidua.organizations.models import Employment, Unit
+from thidua.organizations.selectors import people_in_unit_on, units_under
 from thidua.records.models import AnnualRating, AwardRecord, Discipline, Initiative, InitiativeAuthor, Leave
 
 
@@ -114,3 +116,56 @@ def person_next_levels(person, *, year: int, as_of: datetime.date | None = None)
     if root is None:
         return None
     return screen(root=root, year=year, award_codes=NEXT_LEVEL_AWARDS, as_of=as_of, person_ids=[person.pk], include_collectives=False)
+
+
+# ---------------------------------------------------------------- used by the records pages and API
+
+
+def issuing_units_for(user) -> QuerySet:
+    """Units that may be named as the issuer of a past award: those the user sees, and the units above
+    them (a department's people receive the province's Bằng khen, and the officer recording it must be
+    able to name the province)."""
+    paths = scopes.scope_paths(user, "unit.view")
+    if paths is None:
+        return Unit.objects.order_by("path")
+    ancestors = {ancestor for path in paths for ancestor in Unit(path=path).ancestor_paths()}
+    return Unit.objects.filter(scopes.scope_q(user, "unit.view") | Q(path__in=ancestors)).order_by("path")
+
+
+def rating_sheet_people(unit, year: int) -> list[tuple]:
+    """Everyone employed in the unit's subtree at the end of the year, in Vietnamese name order, each
+    with the employment (unit, position) that placed them there, and their rating for the year and the
+    year before. Three queries whatever the size of the unit."""
+    day = datetime.date(year, 12, 31)
+    roster = people_in_unit_on(unit, day)
+    people = list(roster.select_related("current_unit"))
+    placements = {
+        employment.person_id: employment
+        for employment in Employment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+            person__in=roster.values("pk"),
+            unit__path__startswith=unit.path,
+            start_date__lte=day,
+        )
+        .select_related("unit")
+        .order_by("start_date", "id")
+    }
+    ratings: dict[tuple[int, int], AnnualRating] = {
+        (rating.person_id, rating.year): rating
+        for rating in AnnualRating.objects.filter(person__in=roster.values("pk"), year__in=[year, year - 1])
+    }
+    return [
+        (person, placements.get(person.pk), ratings.get((person.pk, year)), ratings.get((person.pk, year - 1)))
+        for person in people
+    ]
+
+
+def rating_sheet_units(unit, year: int) -> list[tuple]:
+    """The unit and its sub-units that existed at the end of the year, in tree order, each with its
+    rating for the year and the year before."""
+    units = list(units_under(unit, at=datetime.date(year, 12, 31)).order_by("path"))
+    ratings: dict[tuple[int, int], AnnualRating] = {
+        (rating.unit_id, rating.year): rating
+        for rating in AnnualRating.objects.filter(unit__in=[u.pk for u in units], year__in=[year, year - 1])
+    }
+    return [(u, ratings.get((u.pk, year)), ratings.get((u.pk, year - 1))) for u in units]
