@@ -143,6 +143,7 @@ def test_import_people_creates_people_with_employment_and_audit(officer, office,
     )
     assert an.recruited_on == datetime.date(2010, 9, 1)
     assert an.search_text == derived("Nguyễn", "Văn", "An", "082085000001").search_text
+    assert "nguyen van an 082085000001" in an.search_text
     assert an.sort_key == derived("Nguyễn", "Văn", "An", None).sort_key == sort_key("An", "Nguyễn", "Văn")
     assert list(an.employments.values_list("unit__code", "position", "rank", "start_date", "end_date")) == [
         ("SKHCN_VP", "Chuyên viên", "Chuyên viên", datetime.date(2010, 9, 1), None)

@@ -31,6 +31,9 @@ from thidua.rules.rulesets import EffectiveRuleset, RulesetError, get_at_path, r
 # Achievement years before the first recorded rules make no sense to screen.
 MIN_YEAR = 1990
 
+# The screening page shows people and collectives in two tabs (their URL values).
+TAB_PEOPLE, TAB_UNITS = "ca-nhan", "tap-the"
+
 VERDICT_LABELS = dict(Verdict.choices)
 VERDICT_BADGES = {Verdict.ELIGIBLE: "badge-ok", Verdict.INELIGIBLE: "badge-off", Verdict.NEEDS_REVIEW: "badge-warn"}
 
@@ -265,6 +268,10 @@ class AwardSummary:
     eligible: int = 0
     ineligible: int = 0
     needs_review: int = 0
+
+    @property
+    def tab(self) -> str:
+        return TAB_UNITS if self.subject == COLLECTIVE else TAB_PEOPLE
 
 
 @dataclass
