@@ -10,6 +10,7 @@ urlpatterns = [
     path("tai-khoan/", include("thidua.accounts.urls")),
     path("to-chuc/", include("thidua.organizations.urls")),
     path("nhap-excel/", include("thidua.organizations.import_urls")),
+    path("minh-chung/nhap-excel/", include("thidua.records.import_urls")),
     path("minh-chung/", include("thidua.records.urls")),
     path("quy-dinh/", include("thidua.rules.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
