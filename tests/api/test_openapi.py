@@ -11,6 +11,17 @@ ENDPOINTS = {
     "/api/v1/people": {"get", "post"},
     "/api/v1/people/{person_id}": {"get", "patch"},
     "/api/v1/imports/people": {"post"},
+    "/api/v1/eligibility": {"get"},
+    "/api/v1/money": {"get"},
+    "/api/v1/people/{person_id}/ratings": {"get", "post"},
+    "/api/v1/units/{code}/ratings": {"get", "post"},
+    "/api/v1/initiatives": {"post"},
+    "/api/v1/disciplines": {"post"},
+    "/api/v1/awards/history": {"get", "post"},
+    "/api/v1/imports/ratings": {"post"},
+    "/api/v1/imports/initiatives": {"post"},
+    "/api/v1/imports/awards": {"post"},
+    "/api/v1/imports/disciplines": {"post"},
 }
 
 

@@ -2,7 +2,9 @@
 back at the end; each test runs in its own savepoint within it."""
 
 import datetime
+import re
 import unicodedata
+from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
@@ -15,6 +17,9 @@ from thidua.common.models import AuditAction, AuditEntry
 from thidua.demo.data import MERGER_BASIS, build_demo
 from thidua.organizations import selectors
 from thidua.organizations.models import Employment, Person, Unit, UnitSuccession
+from thidua.records.models import AnnualRating, AwardRecord, Discipline, Initiative, InitiativeAuthor, Leave
+from thidua.rules.engine import screen
+from thidua.rules.enums import Verdict
 
 CONFERENCE_DAY = datetime.date(2020, 8, 10)
 LAST_DAY_OF_TIEN_GIANG = datetime.date(2025, 6, 30)
@@ -192,3 +197,168 @@ def test_demo_is_written_through_the_audited_services(demo):
     assert AuditEntry.objects.filter(action=AuditAction.GRANT).count() == 11
     director = Person.objects.get(given_name="Bon")
     assert director.search_text == " duong van bon"
+
+
+# ---------------------------------------------------------------- evidence 2015–2025
+
+
+def _department_staff() -> list[Person]:
+    director = Person.objects.get(given_name="Bon")
+    return list(
+        Person.objects.filter(employments__unit__path__startswith=_unit("SKHCN_TG").path).exclude(pk=director.pk).distinct()
+    )
+
+
+@pytest.mark.django_db
+def test_demo_staff_are_rated_for_every_year_they_worked(demo):
+    expected = {}
+    for person in _department_staff():
+        years = set()
+        for employment in person.employments.all():
+            years |= set(range(max(employment.start_date.year, 2015), min((employment.end_date or datetime.date(2025, 12, 31)).year, 2025) + 1))
+        expected[person.pk] = years
+    rated = {}
+    for person_id, year in AnnualRating.objects.filter(person__isnull=False).values_list("person_id", "year"):
+        rated.setdefault(person_id, set()).add(year)
+
+    assert rated == expected
+    # The Director is a real person: nothing about his work is made up.
+    assert not AnnualRating.objects.filter(person__given_name="Bon").exists()
+    assert not AwardRecord.objects.filter(person__given_name="Bon").exists()
+    assert Counter(AnnualRating.objects.filter(person__isnull=False).values_list("rating", flat=True)) == {
+        "HTTNV": 394, "HTXSNV": 143, "HTNV": 72, "KHTNV": 30,
+    }
+
+
+@pytest.mark.django_db
+def test_demo_offices_are_rated_before_and_after_the_merger(demo):
+    rated = Counter(AnnualRating.objects.filter(unit__isnull=False).values_list("unit__code", flat=True))
+
+    assert rated == {
+        **dict.fromkeys(["SKHCN_TG", "SKHCN_TG_VP", "SKHCN_TG_TTRA", "SKHCN_TG_KHTC", "SKHCN_TG_QLKH", "SKHCN_TG_QLCN",
+                         "SKHCN_TG_TDC", "SKHCN_TG_TTTK", "SKHCN_TG_TTUD"], 10),
+        **dict.fromkeys(["SKHCN_DT_VP", "SKHCN_DT_KHTC", "SKHCN_DT_QLKH", "SKHCN_DT_QLCN", "SKHCN_DT_TDC", "SKHCN_DT_TT"], 1),
+    }
+    assert set(AnnualRating.objects.filter(unit__code="SKHCN_DT_QLKH").values_list("year", flat=True)) == {2025}
+
+
+@pytest.mark.django_db
+def test_demo_initiatives_are_by_colleagues_of_one_unit(demo):
+    initiatives = list(Initiative.objects.prefetch_related("author_links__person__employments").select_related("unit"))
+
+    assert len(initiatives) == 11
+    assert InitiativeAuthor.objects.count() == 15
+    assert Counter(i.scope for i in initiatives) == {"co_so": 9, "tinh": 2}
+    assert Counter(i.kind for i in initiatives) == {"sang_kien": 9, "de_tai": 2}
+    assert "Ứng dụng phần mềm quản lý hồ sơ khoa học tại Sở" in {i.title for i in initiatives}
+    for initiative in initiatives:
+        for link in initiative.author_links.all():
+            assert any(
+                e.unit_id == initiative.unit_id and e.start_date <= initiative.recognized_on and (e.end_date is None or e.end_date >= initiative.recognized_on)
+                for e in link.person.employments.all()
+            )
+        expected = r"^\d+/QĐ-SKHCN$" if initiative.scope == "co_so" else r"^\d+/QĐ-UBND$"
+        assert re.match(expected, initiative.recognizing_decision)
+    assert [text for i in initiatives for text in (i.title, i.recognizing_body) if unicodedata.normalize("NFC", text) != text] == []
+    newest = max(initiatives, key=lambda i: i.recognized_on)
+    assert (newest.unit.code, newest.recognizing_body) == ("SKHCN_DT_QLKH", "Sở Khoa học và Công nghệ tỉnh Đồng Tháp")
+
+
+@pytest.mark.django_db
+def test_demo_has_one_reprimand_one_pending_matter_and_one_maternity_leave(demo):
+    reprimand = Discipline.objects.get(pending=False)
+    pending = Discipline.objects.get(pending=True)
+    leave = Leave.objects.get()
+
+    assert (reprimand.level, reprimand.start, reprimand.end, reprimand.decision) == (
+        "khien_trach", datetime.date(2024, 6, 10), datetime.date(2025, 6, 9), "42/QĐ-SKHCN"
+    )
+    assert AnnualRating.objects.get(person=reprimand.person, year=2024).rating == "HTNV"
+    assert (pending.pending_kind, pending.start, pending.end) == ("dieu_tra", datetime.date(2024, 11, 20), None)
+    assert (leave.kind, leave.start, leave.end, leave.person.gender) == ("thai_san", datetime.date(2024, 2, 1), datetime.date(2024, 7, 31), "nu")
+
+
+@pytest.mark.django_db
+def test_demo_register_holds_the_past_titles_with_their_decisions(demo):
+    records = list(AwardRecord.objects.select_related("award", "issuing_unit"))
+
+    assert Counter(r.award.code for r in records) == {
+        "LDTT": 426, "TTLDTT": 46, "CSTDCS": 17, "TTLDXS": 1, "CSTD_TINH": 1, "BANG_KHEN_TINH": 1,
+    }
+    assert {r.period_end for r in records} == set(range(2015, 2024))
+    for record in records:
+        if record.award.code in ("LDTT", "CSTDCS", "TTLDTT"):
+            assert re.match(r"^\d{2}/QĐ-SKHCN$", record.decision_number)
+            assert (record.issuing_unit.code, record.decision_date.year, record.decision_date.month) == ("SKHCN_TG", record.period_end + 1, 1)
+        else:
+            assert re.match(r"^\d{3,4}/QĐ-UBND$", record.decision_number)
+            assert (record.issuing_unit.code, record.decision_date.year) == ("UBND_TG", record.period_end + 1)
+    head = Person.objects.get(pk=User.objects.get(username="truongphong").person_id)
+    assert sorted((r.award.code, r.period_start, r.period_end) for r in records if r.person_id == head.pk and r.award.code != "LDTT") == [
+        ("BANG_KHEN_TINH", 2019, 2020), ("CSTDCS", 2019, 2019), ("CSTDCS", 2020, 2020), ("CSTDCS", 2021, 2021),
+        ("CSTDCS", 2022, 2022), ("CSTDCS", 2023, 2023), ("CSTD_TINH", 2019, 2021),
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_register_agrees_with_the_engine(demo):
+    department = _unit("SKHCN_TG")
+    for year in (2019, 2022):
+        result = screen(root=department, year=year, award_codes=["LDTT", "CSTDCS", "TTLDTT"], as_of=datetime.date(year + 1, 1, 16))
+        for code, field in (("LDTT", "person_id"), ("CSTDCS", "person_id"), ("TTLDTT", "unit_id")):
+            eligible = {v.subject_id for v in result.for_award(code) if v.verdict == Verdict.ELIGIBLE}
+            held = set(AwardRecord.objects.filter(award__code=code, period_end=year).values_list(field, flat=True))
+            assert held == eligible, (year, code)
+
+
+@pytest.mark.django_db
+def test_demo_screening_2024_shows_every_verdict_kind(demo):
+    department = _unit("SKHCN_TG")
+    director = Person.objects.get(given_name="Bon")
+    reprimanded = Discipline.objects.get(pending=False).person
+    pending = Discipline.objects.get(pending=True).person
+    mother = Leave.objects.get().person
+    head = User.objects.get(username="truongphong").person
+
+    result = screen(
+        root=department, year=2024, award_codes=["LDTT", "CSTDCS", "CSTD_TINH", "TTLDTT", "TTLDXS"], as_of=datetime.date(2025, 1, 15)
+    )
+
+    assert result.ruleset.code == "ND98_2023"
+    ldtt = {v.subject_id: v for v in result.for_award("LDTT")}
+    assert Counter(v.verdict for v in ldtt.values()) == {Verdict.ELIGIBLE: 49, Verdict.INELIGIBLE: 11, Verdict.NEEDS_REVIEW: 2}
+    assert ldtt[reprimanded.pk].verdict == Verdict.INELIGIBLE
+    assert [r.rule for r in ldtt[reprimanded.pk].missing] == ["rating", "discipline"]
+    assert ldtt[pending.pk].verdict == Verdict.NEEDS_REVIEW
+    assert [r.rule for r in ldtt[pending.pk].missing] == ["pending"]
+    assert ldtt[director.pk].verdict == Verdict.NEEDS_REVIEW
+    assert ldtt[director.pk].missing[0].message.startswith("Chưa có kết quả xếp loại năm 2024")
+    # Maternity leave counts as time worked.
+    assert ldtt[mother.pk].verdict == Verdict.ELIGIBLE
+    assert [r.message for r in ldtt[mother.pk].reasons if r.rule == "tenure"][0].startswith("Thời gian công tác năm 2024: 12 tháng")
+    assert Counter(v.verdict for v in result.for_award("CSTDCS")) == {Verdict.ELIGIBLE: 25, Verdict.INELIGIBLE: 36, Verdict.NEEDS_REVIEW: 1}
+    assert [v.subject_id for v in result.for_award("CSTD_TINH") if v.verdict == Verdict.ELIGIBLE] == [head.pk]
+    assert Counter(v.verdict for v in result.for_award("TTLDTT")) == {Verdict.ELIGIBLE: 6, Verdict.INELIGIBLE: 3, Verdict.NEEDS_REVIEW: 3}
+    assert result.quotas == []  # no nationwide CSTĐCS quota under Decree 98/2023
+
+
+@pytest.mark.django_db
+def test_demo_screening_2022_is_within_the_cstdcs_quota_of_decree_91(demo):
+    result = screen(root=_unit("SKHCN_TG"), year=2022, award_codes=["LDTT", "CSTDCS"], as_of=datetime.date(2023, 1, 16))
+
+    assert result.ruleset.code == "ND91_2017"
+    assert [(q.award, q.of_award, q.allowed, q.eligible, q.mode, q.exceeded) for q in result.quotas] == [
+        ("CSTĐCS", "LĐTT", 7, 2, "block", False)
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_evidence_is_written_through_the_audited_services(demo):
+    def created(model):
+        return AuditEntry.objects.filter(action=AuditAction.CREATE, content_type__model=model).count()
+
+    assert created("annualrating") == AnnualRating.objects.count()
+    assert created("initiative") == Initiative.objects.count()
+    assert created("awardrecord") == AwardRecord.objects.count()
+    assert created("discipline") == Discipline.objects.count() == 2
+    assert created("leave") == Leave.objects.count() == 1

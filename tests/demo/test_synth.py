@@ -14,6 +14,7 @@ from thidua.common.text import fold
 from thidua.demo.synth import DEFAULT_UNTIL, SynthRefused, synth_province
 from thidua.organizations import selectors
 from thidua.organizations.models import Employment, Person, Unit
+from thidua.records.models import AnnualRating, AwardRecord, Discipline, Initiative, InitiativeAuthor, Leave
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,55 @@ def _rows():
     return people, employments, units
 
 
+def _evidence_rows():
+    ratings = list(AnnualRating.objects.order_by("person_id", "unit__code", "year").values_list("person_id", "unit__code", "year", "rating"))
+    initiatives = list(
+        Initiative.objects.order_by("pk").values_list("title", "kind", "scope", "unit__code", "recognized_on", "recognizing_decision", "applied")
+    )
+    authors = list(InitiativeAuthor.objects.order_by("initiative_id", "order").values_list("initiative__title", "person_id", "order"))
+    disciplines = list(Discipline.objects.order_by("person_id", "start").values_list("person_id", "level", "pending", "pending_kind", "start", "end"))
+    leaves = list(Leave.objects.order_by("person_id", "start").values_list("person_id", "kind", "start", "end"))
+    awards = list(
+        AwardRecord.objects.order_by("person_id", "unit__code", "award__code", "period_end").values_list(
+            "person_id", "unit__code", "award__code", "period_start", "period_end", "decision_number", "decision_date",
+            "issuing_unit__code", "counts_for_regular",
+        )
+    )
+    return ratings, initiatives, authors, disciplines, leaves, awards
+
+
 def test_synth_same_seed_gives_the_same_rows():
     synth_province(people=300, years=5, seed=11)
-    first = _rows()
+    first, first_evidence = _rows(), _evidence_rows()
     synth_province(people=300, years=5, seed=11, replace=True)
 
     assert _rows() == first
+    assert _evidence_rows() == first_evidence
+    assert all(first_evidence)
+
+
+def test_synth_different_seed_gives_different_evidence():
+    synth_province(people=300, years=5, seed=11)
+    first = _evidence_rows()
+    synth_province(people=300, years=5, seed=12, replace=True)
+
+    assert [rows != before for rows, before in zip(_evidence_rows(), first, strict=True)] == [True] * 6
+
+
+def test_synth_replace_wipes_the_evidence_and_the_register():
+    synth_province(people=300, years=5, seed=11)
+    assert AwardRecord.objects.exists()
+
+    result = synth_province(people=20, years=1, seed=3, replace=True)
+
+    assert result.evidence["awards"] == 0  # the titles of the only year are decided after the history ends
+    assert (AnnualRating.objects.count(), Initiative.objects.count(), InitiativeAuthor.objects.count()) == (
+        result.evidence["ratings"], result.evidence["initiatives"], result.evidence["authors"],
+    )
+    assert (Discipline.objects.count(), Leave.objects.count(), AwardRecord.objects.count()) == (
+        result.evidence["disciplines"], result.evidence["leaves"], 0,
+    )
+    assert not AnnualRating.objects.filter(year__lt=DEFAULT_UNTIL.year - 1).exists()
 
 
 def test_synth_different_seed_gives_different_rows():
@@ -138,7 +182,13 @@ def test_synth_command_prints_counts_and_timings():
     output = out.getvalue()
     assert "lập dữ liệu:" in output
     assert "ghi cá nhân:" in output
+    assert "lập minh chứng:" in output
+    assert "ghi kết quả xếp loại:" in output
+    assert "ghi sổ khen thưởng:" in output
     assert f"{Unit.objects.count():,}".replace(",", ".") + " đơn vị, 120 cá nhân" in output
+    ratings = f"{AnnualRating.objects.count():,}".replace(",", ".")
+    assert f"Minh chứng: {ratings} kết quả xếp loại, {Initiative.objects.count()} sáng kiến và đề tài" in output
+    assert f"{AwardRecord.objects.count():,}".replace(",", ".") + " khen thưởng đã nhận." in output
     assert Person.objects.count() == 120
 
 

@@ -42,6 +42,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Everyone may read their own person record and its evidence (ratings, awards: "sees own history").
+SELF_VISIBLE = {"person.view", "records.view"}
+
+
 def _assignments(user) -> list[tuple[str, str, int]]:
     """(role, unit path, unit depth) of the user's assignments, read once per user object."""
     cached = getattr(user, "_thidua_assignments", None)
@@ -130,7 +134,7 @@ def person_scope_q(user, permission: str = "person.view") -> Q:
         return condition
     if holds_root_scope(user, permission):
         condition |= Q(current_unit__isnull=True)
-    if permission == "person.view" and getattr(user, "person_id", None):
+    if permission in SELF_VISIBLE and getattr(user, "person_id", None):
         condition |= Q(pk=user.person_id)
     return condition
 
@@ -138,7 +142,7 @@ def person_scope_q(user, permission: str = "person.view") -> Q:
 def can_on_person(user, permission: str, person) -> bool:
     if is_unrestricted(user):
         return True
-    if permission == "person.view" and getattr(user, "person_id", None) == person.pk:
+    if permission in SELF_VISIBLE and getattr(user, "person_id", None) == person.pk:
         return True
     if person.current_unit_id is None:
         return holds_root_scope(user, permission)

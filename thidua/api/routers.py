@@ -7,3 +7,15 @@ api.add_router("/auth", auth_router.router)
 api.add_router("/units", units.router)
 api.add_router("/people", people.router)
 api.add_router("/imports", imports.router)
+
+from thidua.api import rules as rules_api  # noqa: E402  (appended: /eligibility and /money)
+
+api.add_router("", rules_api.router)
+
+from thidua.api import records as records_api  # noqa: E402  (appended: ratings, initiatives, disciplines, award history)
+
+api.add_router("", records_api.router)
+
+from thidua.api import records_imports  # noqa: E402  (appended: Excel import of evidence)
+
+api.add_router("/imports", records_imports.router)

@@ -11,6 +11,8 @@ NAVIGATION = [
     ("common:dashboard", _("Tổng quan"), None),
     ("organizations:unit_tree", _("Đơn vị"), "unit.view"),
     ("organizations:person_list", _("Cá nhân"), "person.view"),
+    ("rules:screening", _("Bình xét"), "screening.view"),
+    ("rules:ruleset_list", _("Quy định"), "rules.view"),
     ("imports:import_list", _("Nhập Excel"), "import.run"),
     ("accounts:user_list", _("Tài khoản"), "role.manage"),
     ("common:audit_list", _("Nhật ký"), "audit.view"),
@@ -30,6 +32,10 @@ def navigation(request):
             # Each app's pages light up its entry; "organizations" has two entries, told apart by name.
             if section == "organizations":
                 active = current.startswith("organizations:unit") if "unit" in url_name else current.startswith("organizations:person")
+            elif section == "rules":
+                active = current.startswith("rules:screening") if url_name == "rules:screening" else (
+                    current_section == "rules" and not current.startswith("rules:screening")
+                )
             else:
                 active = current == url_name if section == "common" else current_section == section
             items.append({"url": reverse(url_name), "label": label, "active": active})

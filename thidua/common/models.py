@@ -81,6 +81,10 @@ class AuditEntry(models.Model):
 class ImportKind(models.TextChoices):
     UNITS = "units", _("Danh sách đơn vị")
     PEOPLE = "people", _("Danh sách cá nhân")
+    RATINGS = "ratings", _("Kết quả xếp loại")
+    INITIATIVES = "initiatives", _("Sáng kiến, đề tài")
+    AWARDS = "awards", _("Sổ khen thưởng (khen thưởng đã nhận)")
+    DISCIPLINES = "disciplines", _("Kỷ luật, vụ việc đang xem xét")
 
 
 class ImportBatch(models.Model):

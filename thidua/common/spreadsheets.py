@@ -82,6 +82,15 @@ _CELL_FORMATS = {"text": "@", "date": "DD/MM/YYYY"}
 _TEMPLATE_ROWS = 20000
 
 
+@dataclass(frozen=True)
+class TemplateSheet:
+    """One data sheet of an import template: its name, its columns and example rows."""
+
+    title: str
+    columns: Sequence[TemplateColumn]
+    example_rows: Sequence[Sequence[Any]] = ()
+
+
 def template_bytes(
     *,
     sheet_title: str,
@@ -94,30 +103,52 @@ def template_bytes(
     """An import template: a data sheet (headings, example rows, columns pre-formatted so that Excel
     keeps leading zeros and dates) and a guide sheet describing each column and listing its allowed
     values, which also feed the drop-down lists of the data sheet."""
+    return template_workbook_bytes(
+        sheets=[TemplateSheet(sheet_title, columns, list(example_rows))],
+        guide_title=guide_title,
+        guide_headers=guide_headers,
+        guide_intro=guide_intro,
+    )
+
+
+def template_workbook_bytes(
+    *,
+    sheets: Sequence[TemplateSheet],
+    guide_title: str,
+    guide_headers: Sequence[str],
+    guide_intro: Sequence[str] = (),
+) -> bytes:
+    """An import template with one or more data sheets and one guide sheet (see template_bytes).
+    With several data sheets, the guide describes the columns sheet by sheet under the sheet's name."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
+    data_sheets = []
+    for position, template_sheet in enumerate(sheets):
+        sheet = workbook.active if position == 0 else workbook.create_sheet()
+        sheet.title = template_sheet.title[:31]
+        data_sheets.append(sheet)
     guide = workbook.create_sheet(guide_title[:31])
 
-    sheet.append([column.heading for column in columns])
-    for row in example_rows:
-        sheet.append(list(row))
-    for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="B42318" if column.required else None)
-        cell.fill = PatternFill("solid", fgColor="F0F2F4")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = column.width
-        number_format = _CELL_FORMATS.get(column.cell_format)
-        if number_format:
-            # The column style applies to the cells the user types in later; the example cells
-            # already exist, so they get the format themselves.
-            dimension.number_format = number_format
-            for (example_cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                example_cell.number_format = number_format
-    sheet.freeze_panes = "A2"
+    for sheet, template_sheet in zip(data_sheets, sheets, strict=True):
+        columns = template_sheet.columns
+        sheet.append([column.heading for column in columns])
+        for row in template_sheet.example_rows:
+            sheet.append(list(row))
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            cell = sheet.cell(row=1, column=index)
+            cell.font = Font(bold=True, color="B42318" if column.required else None)
+            cell.fill = PatternFill("solid", fgColor="F0F2F4")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            dimension = sheet.column_dimensions[letter]
+            dimension.width = column.width
+            number_format = _CELL_FORMATS.get(column.cell_format)
+            if number_format:
+                # The column style applies to the cells the user types in later; the example cells
+                # already exist, so they get the format themselves.
+                dimension.number_format = number_format
+                for (example_cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    example_cell.number_format = number_format
+        sheet.freeze_panes = "A2"
 
     row_number = 1
     for line in guide_intro:
@@ -131,32 +162,49 @@ def template_bytes(
         cell = guide.cell(row=header_row, column=offset, value=heading)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F0F2F4")
-    for position, column in enumerate(columns, start=1):
-        values = [column.heading, "✔" if column.required else "", column.guide, "; ".join(column.choices)]
-        for offset, value in enumerate(values, start=1):
-            guide.cell(row=header_row + position, column=offset, value=value).alignment = Alignment(
-                wrap_text=True, vertical="top"
-            )
+    row_number = header_row + 1
+    for template_sheet in sheets:
+        if len(sheets) > 1:
+            guide.cell(row=row_number, column=1, value=template_sheet.title).font = Font(bold=True)
+            row_number += 1
+        for column in template_sheet.columns:
+            values = [column.heading, "✔" if column.required else "", column.guide, "; ".join(column.choices)]
+            for offset, value in enumerate(values, start=1):
+                guide.cell(row=row_number, column=offset, value=value).alignment = Alignment(
+                    wrap_text=True, vertical="top"
+                )
+            row_number += 1
     for letter, width in zip("ABCD", (24, 10, 70, 50), strict=True):
         guide.column_dimensions[letter].width = width
 
     # The allowed values again, one list per column further right: the drop-downs point at them.
     list_column = len(guide_headers) + 2
-    for index, column in enumerate(columns, start=1):
-        if not column.choices:
-            continue
-        letter = get_column_letter(list_column)
-        guide.cell(row=header_row, column=list_column, value=column.heading).font = Font(bold=True)
-        for offset, choice in enumerate(column.choices, start=1):
-            guide.cell(row=header_row + offset, column=list_column, value=choice)
-        guide.column_dimensions[letter].width = max(16, max(len(choice) for choice in column.choices) + 2)
-        source = f"'{guide.title}'!${letter}${header_row + 1}:${letter}${header_row + len(column.choices)}"
-        # Not strict: a value typed by hand is checked (with a clear message) by the import itself.
-        validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False)
-        data_letter = get_column_letter(index)
-        validation.add(f"{data_letter}2:{data_letter}{_TEMPLATE_ROWS}")
-        sheet.add_data_validation(validation)
-        list_column += 1
+    sources: dict[tuple[str, tuple[str, ...]], str] = {}
+    for sheet, template_sheet in zip(data_sheets, sheets, strict=True):
+        for index, column in enumerate(template_sheet.columns, start=1):
+            if not column.choices:
+                continue
+            source = sources.get((column.heading, column.choices))
+            if source is None:
+                letter = get_column_letter(list_column)
+                guide.cell(row=header_row, column=list_column, value=column.heading).font = Font(bold=True)
+                for offset, choice in enumerate(column.choices, start=1):
+                    guide.cell(row=header_row + offset, column=list_column, value=choice)
+                guide.column_dimensions[letter].width = max(
+                    16, max(len(choice) for choice in column.choices) + 2
+                )
+                source = (
+                    f"'{guide.title}'!${letter}${header_row + 1}:${letter}${header_row + len(column.choices)}"
+                )
+                sources[(column.heading, column.choices)] = source
+                list_column += 1
+            # Not strict: a value typed by hand is checked (with a clear message) by the import itself.
+            validation = DataValidation(
+                type="list", formula1=source, allow_blank=True, showErrorMessage=False
+            )
+            data_letter = get_column_letter(index)
+            validation.add(f"{data_letter}2:{data_letter}{_TEMPLATE_ROWS}")
+            sheet.add_data_validation(validation)
 
     buffer = io.BytesIO()
     workbook.save(buffer)

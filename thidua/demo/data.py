@@ -13,6 +13,7 @@ The random generator has a fixed seed: the same code builds the same people ever
 """
 
 import datetime
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class DemoData:
     users: dict[str, User] = field(default_factory=dict)
     taken_cccd: set[str] = field(default_factory=set)
     taken_names: set[str] = field(default_factory=set)
+    evidence: dict[str, object] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- units
@@ -188,7 +190,8 @@ SKHCN_TG_SLOTS: list[Slot] = [
     Slot("SKHCN_TG_VP", "Kế toán", STAFF, "Kế toán viên"),
     Slot("SKHCN_TG_VP", "Văn thư", STAFF, "Văn thư viên", ethnicity="Hoa"),
     *_slots("SKHCN_TG_VP", "Chuyên viên", STAFF, _OFFICER, 2),
-    *_slots("SKHCN_TG_VP", "Lái xe", WORKER, _WORKER_RANK, 2),
+    Slot("SKHCN_TG_VP", "Lái xe", WORKER, _WORKER_RANK, key="driver"),
+    Slot("SKHCN_TG_VP", "Lái xe", WORKER, _WORKER_RANK),
     Slot("SKHCN_TG_VP", "Bảo vệ", WORKER, _WORKER_RANK),
     Slot("SKHCN_TG_VP", "Nhân viên phục vụ", WORKER, _WORKER_RANK),
     Slot("SKHCN_TG_TTRA", "Chánh Thanh tra", MANAGER, "Thanh tra viên chính", born=_HEAD_BORN),
@@ -206,7 +209,7 @@ SKHCN_TG_SLOTS: list[Slot] = [
     Slot("SKHCN_TG_QLCN", "Chuyên viên", STAFF, _OFFICER, ethnicity="Khmer"),
     *_slots("SKHCN_TG_QLCN", "Chuyên viên", STAFF, _OFFICER, 2),
     Slot("SKHCN_TG_TDC", "Chi cục trưởng", MANAGER, _SENIOR, born=_HEAD_BORN),
-    Slot("SKHCN_TG_TDC", "Phó Chi cục trưởng", MANAGER, _OFFICER, born=_HEAD_BORN),
+    Slot("SKHCN_TG_TDC", "Phó Chi cục trưởng", MANAGER, _OFFICER, key="tdc_deputy", born=_HEAD_BORN),
     *_slots("SKHCN_TG_TDC", "Chuyên viên", STAFF, _OFFICER, 3),
     *_slots("SKHCN_TG_TDC", "Kiểm định viên", STAFF, "Kỹ sư", 2),
     Slot("SKHCN_TG_TDC", "Kế toán", STAFF, "Kế toán viên"),
@@ -218,7 +221,8 @@ SKHCN_TG_SLOTS: list[Slot] = [
     Slot("SKHCN_TG_TTTK", "Kỹ thuật viên", STAFF, "Kỹ thuật viên"),
     Slot("SKHCN_TG_TTUD", "Giám đốc Trung tâm", MANAGER, "Kỹ sư chính", born=_HEAD_BORN),
     Slot("SKHCN_TG_TTUD", "Phó Giám đốc Trung tâm", MANAGER, "Kỹ sư", born=_HEAD_BORN),
-    *_slots("SKHCN_TG_TTUD", "Kỹ sư", STAFF, "Kỹ sư", 4),
+    Slot("SKHCN_TG_TTUD", "Kỹ sư", STAFF, "Kỹ sư", key="researcher"),
+    *_slots("SKHCN_TG_TTUD", "Kỹ sư", STAFF, "Kỹ sư", 3),
     *_slots("SKHCN_TG_TTUD", "Kỹ thuật viên", STAFF, "Kỹ thuật viên", 2),
     Slot("SKHCN_TG_TTUD", "Kế toán", STAFF, "Kế toán viên"),
     Slot("SKHCN_TG_TTUD", "Công nhân", WORKER, _WORKER_RANK),
@@ -472,7 +476,247 @@ def accounts(data: DemoData) -> None:
         data.users[username] = user
 
 
-STAGES: list[Callable[[DemoData], None]] = [units_before_merger, people_before_merger, merger_2025, accounts]
+# ---------------------------------------------------------------- evidence 2015–2025
+
+EVIDENCE_YEARS = range(2015, 2026)
+# The register holds the titles decided before the demo's screening: those of 2024 (and 2025) are what
+# the screening page (bình xét) of the demo is for.
+REGISTER_YEARS = range(2015, 2024)
+TIEN_GIANG_BODY = "Ủy ban nhân dân tỉnh Tiền Giang"
+
+# Ratings the story needs; everyone else's are drawn with the synthetic province's shares. The Director
+# is a real person named in the seed: nothing about his work is made up, so he has no rating or title
+# (his screening says so: the evidence is missing).
+SCRIPTED_RATINGS: dict[str, dict[int, str]] = {
+    "qlkh_head": dict.fromkeys(range(2019, 2026), "HTXSNV"),
+    "qlkh_staff": {2019: "HTXSNV", 2020: "HTTNV", 2023: "HTXSNV", 2024: "HTTNV"},
+    "researcher": {2021: "HTTNV", 2022: "HTXSNV", 2023: "HTXSNV", 2024: "HTXSNV"},
+    "tdkt_officer": dict.fromkeys(EVIDENCE_YEARS, "HTTNV"),
+    "driver": {2024: "HTNV"},  # reprimanded that year: rated no higher than HTNV
+    "tdc_deputy": {2024: "HTTNV"},
+    "mother": {2024: "HTTNV"},
+}
+SCRIPTED_UNIT_RATINGS: dict[str, dict[int, str]] = {
+    "SKHCN_TG_QLKH": dict.fromkeys(range(2019, 2025), "HTXSNV"),
+    "SKHCN_DT_QLKH": {2025: "HTXSNV"},
+}
+WORKING_OFFICES = [
+    "SKHCN_TG_VP", "SKHCN_TG_TTRA", "SKHCN_TG_KHTC", "SKHCN_TG_QLKH", "SKHCN_TG_QLCN", "SKHCN_TG_TDC",
+    "SKHCN_TG_TTTK", "SKHCN_TG_TTUD",
+]
+SUCCESSOR_OFFICES = ["SKHCN_DT_VP", "SKHCN_DT_KHTC", "SKHCN_DT_QLKH", "SKHCN_DT_QLCN", "SKHCN_DT_TDC", "SKHCN_DT_TT"]
+
+
+@dataclass(frozen=True)
+class DemoInitiative:
+    year: int
+    authors: list[str]  # person keys, or "office:<code>" for the first other colleague of that office
+    kind: str
+    scope: str
+    title: str
+    recognized_on: tuple[int, int]  # (month, day)
+    applied: bool = True
+
+
+DEMO_INITIATIVES = [
+    DemoInitiative(2017, ["office:SKHCN_TG_QLCN"], "sang_kien", "co_so",
+                   "Xây dựng trang thông tin điện tử về sở hữu trí tuệ tỉnh Tiền Giang", (11, 20)),
+    DemoInitiative(2018, ["tdkt_officer"], "sang_kien", "co_so",
+                   "Ứng dụng chữ ký số trong trao đổi văn bản điện tử tại Sở", (10, 25)),
+    DemoInitiative(2019, ["qlkh_head", "qlkh_staff"], "sang_kien", "co_so",
+                   "Ứng dụng phần mềm quản lý hồ sơ khoa học tại Sở", (10, 15)),
+    DemoInitiative(2020, ["qlkh_head"], "sang_kien", "co_so",
+                   "Số hóa quy trình tiếp nhận hồ sơ đăng ký nhiệm vụ khoa học và công nghệ", (11, 5)),
+    DemoInitiative(2021, ["qlkh_head", "office:SKHCN_TG_QLKH"], "de_tai", "tinh",
+                   "Xây dựng cơ sở dữ liệu chuyên gia khoa học và công nghệ tỉnh Tiền Giang", (12, 8)),
+    DemoInitiative(2022, ["qlkh_head"], "sang_kien", "co_so",
+                   "Theo dõi tiến độ đề tài, dự án khoa học và công nghệ bằng bảng điều khiển trực tuyến", (10, 28)),
+    DemoInitiative(2022, ["office:SKHCN_TG_TDC"], "sang_kien", "co_so",
+                   "Cải tiến quy trình kiểm định cân đối chứng tại các chợ trên địa bàn tỉnh", (11, 14)),
+    DemoInitiative(2023, ["researcher", "office:SKHCN_TG_TTUD"], "de_tai", "co_so",
+                   "Nghiên cứu ứng dụng chế phẩm vi sinh xử lý phụ phẩm nông nghiệp làm phân bón hữu cơ", (12, 1)),
+    DemoInitiative(2024, ["qlkh_head", "qlkh_staff"], "sang_kien", "tinh",
+                   "Truy xuất nguồn gốc sản phẩm nông nghiệp chủ lực của tỉnh bằng mã QR", (11, 22)),
+    DemoInitiative(2024, ["researcher"], "sang_kien", "co_so",
+                   "Ứng dụng công nghệ nuôi cấy mô trong nhân giống chuối già lùn", (12, 10)),
+    DemoInitiative(2025, ["qlkh_staff"], "sang_kien", "co_so",
+                   "Ứng dụng trí tuệ nhân tạo hỗ trợ tra cứu văn bản pháp luật về khoa học và công nghệ", (11, 18),
+                   applied=False),
+]
+
+
+def _employment_on(person: Person, day: datetime.date):
+    return next(
+        (e for e in person.employments.all() if e.start_date <= day and (e.end_date is None or e.end_date >= day)), None
+    )
+
+
+def _worked_in(person: Person, year: int) -> bool:
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return any(e.start_date <= end and (e.end_date is None or e.end_date >= start) for e in person.employments.all())
+
+
+def _tenure(person: Person) -> tuple[datetime.date, datetime.date | None]:
+    """First day of service and last day (None while employed), as the eligibility engine reads them."""
+    periods = sorted(person.employments.all(), key=lambda e: e.start_date)
+    first = min(person.recruited_on or periods[0].start_date, periods[0].start_date)
+    return first, periods[-1].end_date
+
+
+def _department_on(unit: Unit) -> Unit:
+    while unit.kind != UnitKind.DEPARTMENT and unit.parent_id:
+        unit = unit.parent
+    return unit
+
+
+def evidence_2015_2025(data: DemoData) -> None:
+    """Ratings, initiatives, a reprimand, a pending matter, a maternity leave and the register of past
+    titles for the staff of the Tiền Giang Department of Science and Technology, 2015–2025 — all through
+    the records services, so every row is audited as it would be in production."""
+    from thidua.demo.synth_evidence import PERSON_TIERS, RATING_OF_RANK, UNIT_TIERS, draw_rank, draw_tier, year_rules
+    from thidua.records import services as records
+    from thidua.rules.engine import months_worked
+    from thidua.rules.models import AwardType
+
+    rng = random.Random(f"{SEED}:evidence")  # a stream of its own: earlier stages keep their people
+    actor = data.actor
+    department = data.units["SKHCN_TG"]
+    director = data.people["director"]
+    staff = list(
+        Person.objects.filter(employments__unit__path__startswith=department.path)
+        .exclude(pk=director.pk)
+        .distinct()
+        .order_by("pk")
+        .prefetch_related("employments__unit__parent")
+    )
+    keyed = {person.pk for person in data.people.values()}
+    data.people["mother"] = next(
+        person
+        for person in staff
+        if person.gender == Gender.FEMALE
+        and person.birth_date.year >= 1986
+        and person.pk not in keyed
+        and _tenure(person)[0] < datetime.date(2024, 1, 1)
+    )
+    key_of = {person.pk: key for key, person in data.people.items()}
+
+    def colleague(code: str, year: int, besides: list[Person]) -> Person:
+        day = datetime.date(year, 12, 31)
+        return next(
+            person
+            for person in staff
+            if person.pk not in keyed and person not in besides
+            and (employment := _employment_on(person, day)) is not None and employment.unit.code == code
+        )
+
+    # Ratings: drawn for everyone, then the story's own.
+    ratings: dict[int, dict[int, str]] = {}
+    for person in staff:
+        thresholds = PERSON_TIERS[draw_tier(rng, PERSON_TIERS)][1]
+        drawn = {year: RATING_OF_RANK[draw_rank(rng, thresholds)] for year in EVIDENCE_YEARS}
+        scripted = SCRIPTED_RATINGS.get(key_of.get(person.pk, ""), {})
+        ratings[person.pk] = {year: scripted.get(year, drawn[year]) for year in EVIDENCE_YEARS if _worked_in(person, year)}
+        for year, rating in ratings[person.pk].items():
+            records.rating_set(actor=actor, person=person, year=year, rating=rating)
+    unit_ratings: dict[str, dict[int, str]] = {}
+    for code, years in [*((code, range(2015, 2025)) for code in ["SKHCN_TG", *WORKING_OFFICES]), *((code, [2025]) for code in SUCCESSOR_OFFICES)]:
+        thresholds = UNIT_TIERS[draw_tier(rng, UNIT_TIERS)][1]
+        unit_ratings[code] = {
+            year: SCRIPTED_UNIT_RATINGS.get(code, {}).get(year) or RATING_OF_RANK[draw_rank(rng, thresholds)] for year in years
+        }
+        for year, rating in unit_ratings[code].items():
+            records.rating_set(actor=actor, unit=data.units[code], year=year, rating=rating)
+
+    # A reprimand, a pending matter, a maternity leave.
+    reprimand = records.discipline_create(
+        actor=actor, person=data.people["driver"], level="khien_trach", start=datetime.date(2024, 6, 10),
+        end=datetime.date(2025, 6, 9), decision="42/QĐ-SKHCN", note="Vi phạm quy định quản lý, sử dụng xe công",
+    )
+    pending = records.discipline_create(
+        actor=actor, person=data.people["tdc_deputy"], pending=True, pending_kind="dieu_tra", start=datetime.date(2024, 11, 20),
+        note="Đang thanh tra việc quản lý, sử dụng kinh phí kiểm định phương tiện đo năm 2024",
+    )
+    maternity = records.leave_create(
+        actor=actor, person=data.people["mother"], kind="thai_san", start=datetime.date(2024, 2, 1),
+        end=datetime.date(2024, 7, 31), note="Nghỉ thai sản sinh con thứ hai",
+    )
+
+    # Initiatives and research tasks.
+    initiatives: dict[int, list[tuple[int, str, str, bool]]] = {}
+    for item in DEMO_INITIATIVES:
+        authors: list[Person] = []
+        for name in item.authors:
+            authors.append(colleague(name.split(":", 1)[1], item.year, authors) if name.startswith("office:") else data.people[name])
+        recognized_on = datetime.date(item.year, *item.recognized_on)
+        unit = _employment_on(authors[0], recognized_on).unit
+        if item.scope == "co_so":
+            decision, body = f"{rng.randint(60, 190)}/QĐ-SKHCN", _department_on(unit).name
+        else:
+            decision, body = f"{rng.randint(1800, 3100)}/QĐ-UBND", TIEN_GIANG_BODY
+        records.initiative_create(
+            actor=actor, authors=authors, title=item.title, kind=item.kind, unit=unit, scope=item.scope,
+            recognized_on=recognized_on, recognizing_decision=decision, recognizing_body=body,
+            applied=item.applied, effective=item.applied,
+        )
+        for author in authors:
+            initiatives.setdefault(author.pk, []).append((item.year, item.kind, item.scope, item.applied))
+
+    # The register of past titles, from the department's and the province's decisions of each year.
+    awards = {award.code: award for award in AwardType.objects.filter(code__in=["LDTT", "CSTDCS", "CSTD_TINH", "BANG_KHEN_TINH", "TTLDTT", "TTLDXS"])}
+    province = data.units["UBND_TG"]
+    titles: dict[tuple[int, int], set[str]] = {}
+
+    def register(code: str, year: int, number: str, day: datetime.date, issuer: Unit, *, person=None, unit=None, since=None):
+        records.award_record_create(
+            actor=actor, award=awards[code], person=person, unit=unit, period_start=since or year, period_end=year,
+            decision_number=number, decision_date=day, issuing_unit=issuer, source="imported",
+        )
+        if person is not None:
+            titles.setdefault((person.pk, year), set()).add(code)
+
+    for year in REGISTER_YEARS:
+        rules = year_rules(year)
+        number, day = f"{rng.randint(5, 40):02d}/QĐ-SKHCN", datetime.date(year + 1, 1, rng.randint(8, 28))
+        ldtt: list[Person] = []
+        for person in staff:
+            rating = ratings[person.pk].get(year)
+            if rating not in ("HTTNV", "HTXSNV"):
+                continue
+            if (months_worked(_tenure(person), [], year) or 0) < rules.ldtt_months:
+                continue
+            ldtt.append(person)
+            register("LDTT", year, number, day, department, person=person)
+        candidates = [
+            person
+            for person in ldtt
+            if any(y == year and (kind == "sang_kien" or applied) for y, kind, _, applied in initiatives.get(person.pk, ()))
+            or (rules.excellence_counts and ratings[person.pk][year] == "HTXSNV" and (person.pk in keyed or rng.random() < 0.5))
+        ]
+        if rules.cstdcs_quota is not None:
+            candidates = candidates[: math.floor(len(ldtt) * rules.cstdcs_quota + 1e-9)]
+        for person in candidates:
+            register("CSTDCS", year, number, day, department, person=person)
+        for code in WORKING_OFFICES:
+            members = [person for person in staff if (e := _employment_on(person, datetime.date(year, 12, 31))) and e.unit.code == code]
+            with_ldtt = sum(1 for person in members if "LDTT" in titles.get((person.pk, year), ()))
+            all_done = all(ratings[person.pk][year] != "KHTNV" for person in members)
+            if members and all_done and unit_ratings[code][year] in ("HTTNV", "HTXSNV") and with_ldtt * 2 > len(members):
+                register("TTLDTT", year, number, day, department, unit=data.units[code])
+                with_cstdcs = sum(1 for person in members if "CSTDCS" in titles.get((person.pk, year), ()))
+                if code == "SKHCN_TG_QLKH" and year in (2022, 2023) and unit_ratings[code][year] == "HTXSNV" and with_cstdcs and with_ldtt >= 0.7 * len(members):
+                    register("TTLDXS", year, f"{rng.randint(600, 900)}/QĐ-UBND", datetime.date(year + 1, 4, rng.randint(3, 25)), province, unit=data.units[code])
+
+    # The head of the science office: two consecutive CSTĐCS gave a Bằng khen, three with a research
+    # task of provincial effect gave the provincial emulation fighter title.
+    head = data.people["qlkh_head"]
+    if all("CSTDCS" in titles.get((head.pk, year), ()) for year in (2019, 2020)):
+        register("BANG_KHEN_TINH", 2020, "1025/QĐ-UBND", datetime.date(2021, 4, 16), province, person=head, since=2019)
+    if all("CSTDCS" in titles.get((head.pk, year), ()) for year in (2019, 2020, 2021)):
+        register("CSTD_TINH", 2021, "865/QĐ-UBND", datetime.date(2022, 4, 12), province, person=head, since=2019)
+    data.evidence = {"reprimand": reprimand, "pending": pending, "maternity": maternity}
+
+
+STAGES: list[Callable[[DemoData], None]] = [units_before_merger, people_before_merger, merger_2025, accounts, evidence_2015_2025]
 
 
 def build_demo(stages: list[Callable[[DemoData], None]] | None = None) -> DemoData:

@@ -587,6 +587,28 @@ def write_rows(model, columns: tuple[str, ...], rows: list[tuple], *, batch_size
                 copy.write_row(row)
 
 
+def write_objects(model, objects: list, *, batch_size: int) -> None:
+    """Insert unsaved model instances in bulk: COPY on PostgreSQL (with each field's own conversion to
+    the database value), else ``bulk_create``."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=batch_size)
+        return
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and objects[0].pk is None)]
+    now = timezone.now()
+    for obj in objects:
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                setattr(obj, f.attname, now)
+    quote = connection.ops.quote_name
+    statement = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    prepare = [(f.attname, f.get_db_prep_save) for f in fields]
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for obj in objects:
+            copy.write_row([convert(getattr(obj, attname), connection) for attname, convert in prepare])
+
+
 def write_evidence(plan: EvidencePlan, *, batch_size: int, step: Callable[[str, float], float], started: float) -> float:
     write_rows(AnnualRating, COLUMNS["ratings"], plan.ratings, batch_size=batch_size)
     started = step(_("ghi kết quả xếp loại"), started)
@@ -661,9 +683,9 @@ def synth_province(
     with transaction.atomic():
         Unit.objects.bulk_create(tree.units, batch_size=batch_size)
         started = step(_("ghi đơn vị"), started)
-        Person.objects.bulk_create(planned.persons, batch_size=batch_size)
+        write_objects(Person, planned.persons, batch_size=batch_size)
         started = step(_("ghi cá nhân"), started)
-        Employment.objects.bulk_create(planned.employments, batch_size=batch_size)
+        write_objects(Employment, planned.employments, batch_size=batch_size)
         started = step(_("ghi quá trình công tác"), started)
         started = write_evidence(evidence, batch_size=batch_size, step=step, started=started)
         # Explicit primary keys leave PostgreSQL's sequences behind; the next INSERT must not collide.

@@ -46,13 +46,13 @@ INITIATIVE_RATE = {STRONG: 0.22, AVERAGE: 0.03, WEAK: 0.003}
 CO_AUTHORS = ((0.6, 0), (0.88, 1), (1.0, 2))  # cumulative share → number of co-authors
 DISCIPLINE_RATE = 0.004
 DISCIPLINE_LEVELS = ((0.7, DisciplineLevel.REPRIMAND), (0.95, DisciplineLevel.WARNING), (1.0, DisciplineLevel.SALARY_DOWNGRADE))
-OPEN_PENDING_RATE = 0.002  # per person working in the last year: a matter not yet concluded at ``until``
+OPEN_PENDING_RATE = 0.004  # per person working in the last year: a matter not yet concluded at ``until``
 CLOSED_PENDING_RATE = 0.001
 MATERNITY_RATE = 0.05  # per year, women aged 22–40
 UNPAID_RATE = 0.002
 # Chance that a person or unit who meets the conditions is actually proposed and awarded.
 LDTT_TAKEN = 0.95
-CSTDCS_TAKEN = {STRONG: 0.8, AVERAGE: 0.45, WEAK: 0.3}
+CSTDCS_TAKEN = {STRONG: 0.6, AVERAGE: 0.3, WEAK: 0.2}
 CSTD_TINH_TAKEN = 0.75
 BANG_KHEN_TAKEN = 0.25
 GIAY_KHEN_RATE = 0.05
@@ -164,6 +164,15 @@ _TOPICS: dict[str, dict[str, list[str]]] = {
         "de_tai": ["Nghiên cứu ứng dụng công nghệ xử lý nước cấp tiết kiệm hóa chất"],
     },
 }
+# The ministry that recognises an initiative of nationwide effect, by field.
+NATIONAL_BODIES = {
+    "office": ("BKHCN", "Bộ Khoa học và Công nghệ"),
+    "centre": ("BKHCN", "Bộ Khoa học và Công nghệ"),
+    "enterprise": ("BKHCN", "Bộ Khoa học và Công nghệ"),
+    "school": ("BGDĐT", "Bộ Giáo dục và Đào tạo"),
+    "health": ("BYT", "Bộ Y tế"),
+    "clinic": ("BYT", "Bộ Y tế"),
+}
 _SCOPE_SUFFIX = {Scope.BASE: "", Scope.PROVINCE: " trên địa bàn tỉnh", Scope.NATIONAL: ""}
 
 
@@ -204,7 +213,7 @@ def _pick(rng: random.Random, cumulative: tuple[tuple[float, Any], ...]) -> Any:
     return cumulative[-1][1]
 
 
-def _rank(rng: random.Random, thresholds: tuple[float, float, float]) -> int:
+def draw_rank(rng: random.Random, thresholds: tuple[float, float, float]) -> int:
     draw = rng.random()
     if draw < thresholds[0]:
         return HTXSNV
@@ -215,7 +224,7 @@ def _rank(rng: random.Random, thresholds: tuple[float, float, float]) -> int:
     return KHTNV
 
 
-def _tier(rng: random.Random, tiers) -> int:
+def draw_tier(rng: random.Random, tiers) -> int:
     draw = rng.random()
     for tier, (threshold, _) in enumerate(tiers):
         if draw < threshold:
@@ -234,7 +243,7 @@ def _overlaps(start: datetime.date, end: datetime.date | None, year: int) -> boo
 
 
 @dataclass
-class _YearRules:
+class YearRules:
     """What the ruleset in force on the decision dates for a year's titles says, as synth needs it."""
 
     ldtt_months: float
@@ -242,13 +251,13 @@ class _YearRules:
     cstdcs_quota: float | None  # max share of LĐTT per unit
 
 
-def _year_rules(year: int) -> _YearRules:
+def year_rules(year: int) -> YearRules:
     ruleset = ruleset_for(datetime.date(year + 1, 2, 1))
     document = ruleset.document
     months = get_at_path(document, "awards.LDTT.individual.rules.tenure.params.months")
     excellent = get_at_path(document, "awards.CSTDCS.individual.rules.achievement.params.rules.excellent")
     quota = get_at_path(document, "parameters.quotas.CSTDCS")
-    return _YearRules(
+    return YearRules(
         ldtt_months=float(months) if months is not None else 6.0,
         excellence_counts=excellent is not None,
         cstdcs_quota=float(quota["max_share"]) if quota and quota.get("max_share") is not None else None,
@@ -309,7 +318,7 @@ def plan_evidence(
         start = min(person.recruited_on or periods[0].start_date, periods[0].start_date)
         end = periods[-1].end_date
         tenure.append((start, end))
-        tier = _tier(rng, PERSON_TIERS)
+        tier = draw_tier(rng, PERSON_TIERS)
         tiers[index] = tier
         thresholds = PERSON_TIERS[tier][1]
         person_ratings = ratings[index]
@@ -335,16 +344,17 @@ def plan_evidence(
             forced = 0
             if rng.random() < DISCIPLINE_RATE:
                 level = _pick(rng, DISCIPLINE_LEVELS)
-                begins = _day_in(rng, max(worked_from, datetime.date(year, 3, 1)), min(until_day, datetime.date(year, 11, 30)))
+                begins = _day_in(rng, worked_from, until_day)
                 disciplines.setdefault(index, []).append((level, begins, begins + datetime.timedelta(days=364)))
                 forced = KHTNV if rng.random() < 0.25 else HTNV
-            person_ratings[y] = forced or _rank(rng, thresholds)
+            person_ratings[y] = forced or draw_rank(rng, thresholds)
 
             if year == last_year and end is None and rng.random() < OPEN_PENDING_RATE:
                 begins = _day_in(rng, max(worked_from, datetime.date(year, 9, 1)), last_day)
                 pending.setdefault(index, []).append((begins, None))
             elif rng.random() < CLOSED_PENDING_RATE:
-                begins = _day_in(rng, max(worked_from, year_start), datetime.date(year, 9, 30))
+                # Settled within the year, before the titles of the year are decided.
+                begins = _day_in(rng, worked_from, until_day)
                 pending.setdefault(index, []).append((begins, min(begins + datetime.timedelta(days=rng.randint(30, 75)), until_day)))
 
             age = year - person.birth_date.year
@@ -407,7 +417,8 @@ def plan_evidence(
         elif scope == Scope.PROVINCE:
             decision, body = f"{rng.randint(1000, 3200)}/QĐ-UBND", f"Ủy ban nhân dân tỉnh {province}"
         else:
-            decision, body = f"{rng.randint(100, 3000)}/QĐ-BKHCN", "Bộ Khoa học và Công nghệ"
+            ministry, body = NATIONAL_BODIES.get(profile, NATIONAL_BODIES["office"])
+            decision = f"{rng.randint(100, 3000)}/QĐ-{ministry}"
         plan.initiatives.append(
             (next_pk, title[:500], kind.value, unit.pk, scope.value, recognized_on, decision, body, applied, applied, "")
         )
@@ -421,12 +432,12 @@ def plan_evidence(
         next_pk += 1
 
     # ------------------------------------------------------------ units: ratings
-    unit_tiers = [_tier(rng, UNIT_TIERS) for _ in units]
+    unit_tiers = [draw_tier(rng, UNIT_TIERS) for _ in units]
     unit_ratings = [bytearray(n_years) for _ in units]
     for unit_index, unit in enumerate(units):
         thresholds = UNIT_TIERS[unit_tiers[unit_index]][1]
         for y, year in enumerate(year_list):
-            rank = _rank(rng, thresholds)
+            rank = draw_rank(rng, thresholds)
             unit_ratings[unit_index][y] = rank
             plan.ratings.append((None, unit.pk, year, RATING_OF_RANK[rank], ""))
 
@@ -475,7 +486,7 @@ def plan_evidence(
         )
 
     for year in award_years:
-        rules = _year_rules(year)
+        rules = year_rules(year)
         y = offset[year]
         # LĐTT, and the CSTĐCS candidates by issuing unit (the quota is counted per department or commune).
         ldtt_by_group: dict[int, int] = {}

@@ -16,41 +16,51 @@ has; for a new one the field stays empty. Re-importing the same file therefore c
 """
 
 import datetime
-import functools
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone, translation
-from django.utils.text import get_valid_filename
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from thidua.accounts import scopes
 from thidua.common import audit
-from thidua.common.models import AuditAction, AuditEntry, ImportBatch, ImportKind
-from thidua.common.spreadsheets import (
-    SheetRows,
-    TemplateColumn,
-    UnreadableWorkbook,
-    cell_date,
-    cell_text,
-    column_letter,
-    is_blank,
-    read_workbook,
-    template_bytes,
-    whole_number,
+from thidua.common.imports import (
+    DATA_SHEET,
+    GUIDE_HEADERS,
+    GUIDE_SHEET,
+    HEADER_SEARCH_ROWS,
+    MAX_ERRORS,
+    Column,
+    Errors,
+    ImportFailed,
+    RowError,
+    batch_note,
+    batch_unit_path,
+    choice_labels,
+    data_rows,
+    find_header,
+    guide_intro,
+    in_chunks,
+    new_batch,
+    parse_choice,
+    parse_date,
+    parse_text,
+    read_upload,
+    record_batch,
+    run_writes,
+    save_changed_fields,
 )
+from thidua.common.models import AuditAction, AuditEntry, ImportBatch, ImportKind
+from thidua.common.spreadsheets import TemplateColumn, cell_text, is_blank, template_bytes, whole_number
 from thidua.common.text import clean_text, fold, split_full_name
 from thidua.organizations.enums import Gender, PositionCategory, UnitKind
 from thidua.organizations.models import (
@@ -64,41 +74,38 @@ from thidua.organizations.models import (
 )
 from thidua.organizations.services import _refresh_derived
 
+# The shared machinery lives in thidua.common.imports; these names stay importable from here.
+__all__ = [
+    "DATA_SHEET",
+    "GUIDE_SHEET",
+    "HEADER_SEARCH_ROWS",
+    "IMPORT_PERMISSION",
+    "MAX_ERRORS",
+    "PEOPLE_COLUMNS",
+    "UNIT_COLUMNS",
+    "BatchChange",
+    "Column",
+    "ImportFailed",
+    "PersonMatcher",
+    "RowError",
+    "batch_changes",
+    "import_people",
+    "import_units",
+    "parse_cccd",
+    "parse_unit_code",
+    "people_template_bytes",
+    "people_template_columns",
+    "units_template_bytes",
+    "units_template_columns",
+]
+
 IMPORT_PERMISSION = "import.run"
-# Errors are collected for the whole file, but a file that is wrong everywhere does not need a
-# hundred thousand messages to be fixed.
-MAX_ERRORS = 1000
-# The header row is looked for among the first rows of each sheet (titles may sit above it).
-HEADER_SEARCH_ROWS = 30
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # Excel row number as the user sees it; 0 for a problem with the file as a whole
-    column: str  # Excel column letter, "" when the error is about the whole row or file
-    message: str
-    field: str = ""  # the column's heading
-
-
-class ImportFailed(Exception):
-    """Nothing was saved; ``errors`` says why, row by row."""
-
-    def __init__(self, errors: list[RowError], *, truncated: bool = False):
-        super().__init__(f"{len(errors)} lỗi")
-        self.errors = errors
-        # True when more errors existed than MAX_ERRORS: the list shows the first ones.
-        self.truncated = truncated
-
-
-# ---------------------------------------------------------------- columns
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    heading: str  # Vietnamese, as in the template; matched accent- and case-insensitively
-    aliases: tuple[str, ...] = ()
-    required: bool = False  # the heading must be present
+def _conflict_message() -> str:
+    return _(
+        "Dữ liệu vừa được người khác thay đổi trong lúc nhập (ví dụ cùng một số CCCD hoặc mã đơn vị). Hãy nhập lại tệp."
+    )
 
 
 PEOPLE_COLUMNS = (
@@ -136,254 +143,7 @@ UNIT_COLUMNS = (
 )
 
 
-def _heading_key(text: str) -> str:
-    """ "Ngày sinh (dd/mm/yyyy) *" and "NGAY SINH" both give "ngay sinh"."""
-    folded = fold(text)
-    while "(" in folded and ")" in folded.split("(", 1)[1]:
-        before, rest = folded.split("(", 1)
-        folded = before + " " + rest.split(")", 1)[1]
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
-
-
-@dataclass
-class _Header:
-    sheet: SheetRows
-    row_index: int  # 0-based
-    positions: dict[str, int]  # column key → 0-based column index
-
-
-class _Errors:
-    """RowErrors in the order found, addressed by column key."""
-
-    def __init__(self, columns: tuple[Column, ...], header: _Header | None = None):
-        self._columns = {column.key: column for column in columns}
-        self._header = header
-        self.items: list[RowError] = []
-        self.keys: list[str] = []  # the column key of each item, to tell which cells of a row failed
-        self.truncated = False
-
-    def add(self, row: int, key: str, message: str) -> None:
-        if len(self.items) >= MAX_ERRORS:
-            self.truncated = True
-            return
-        letter, heading = "", ""
-        if key:
-            heading = _(self._columns[key].heading)
-            if self._header is not None and key in self._header.positions:
-                letter = column_letter(self._header.positions[key])
-        self.items.append(RowError(row=row, column=letter, message=message, field=heading))
-        self.keys.append(key)
-
-    def keys_since(self, start: int) -> set[str]:
-        return set(self.keys[start:])
-
-    def heading(self, key: str) -> str:
-        return _(self._columns[key].heading)
-
-    def has_column(self, key: str) -> bool:
-        return self._header is not None and key in self._header.positions
-
-    @property
-    def full(self) -> bool:
-        return len(self.items) >= MAX_ERRORS
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            # Cell checks and database checks run in two passes; the user reads them row by row,
-            # left to right ("B" before "AA").
-            ordered = sorted(self.items, key=lambda error: (error.row, len(error.column), error.column))
-            raise ImportFailed(ordered, truncated=self.truncated)
-
-
-def _file_error(message: str) -> ImportFailed:
-    return ImportFailed([RowError(row=0, column="", message=message)])
-
-
-def _read_upload(uploaded_file: Any, filename: str) -> tuple[bytes, list[SheetRows]]:
-    name = clean_text(filename) or "tep.xlsx"
-    if not name.lower().endswith(".xlsx"):
-        raise _file_error(
-            _(
-                "Tệp “%(name)s” không phải tệp Excel .xlsx. Hãy dùng tệp mẫu, lưu bằng Excel dạng “Excel Workbook (.xlsx)”."
-            )
-            % {"name": name}
-        )
-    limit = settings.IMPORT_MAX_BYTES
-    too_big = _file_error(
-        _("Tệp lớn hơn giới hạn %(size)s MB. Hãy chia danh sách thành nhiều tệp.")
-        % {"size": f"{limit / 1048576:g}"}
-    )
-    if isinstance(uploaded_file, bytes | bytearray):
-        content = bytes(uploaded_file)
-    else:
-        size = getattr(uploaded_file, "size", None)
-        if size is not None and size > limit:
-            raise too_big
-        if hasattr(uploaded_file, "seek"):
-            uploaded_file.seek(0)
-        content = uploaded_file.read(limit + 1)
-    if len(content) > limit:
-        raise too_big
-    if not content:
-        raise _file_error(_("Tệp “%(name)s” rỗng.") % {"name": name})
-    try:
-        sheets = read_workbook(content)
-    except UnreadableWorkbook:
-        raise _file_error(
-            _(
-                "Không đọc được tệp “%(name)s” như một bảng tính Excel (.xlsx). Hãy mở tệp bằng Excel và lưu lại dạng “Excel Workbook (.xlsx)”."
-            )
-            % {"name": name}
-        ) from None
-    return content, sheets
-
-
-def _find_header(sheets: list[SheetRows], columns: tuple[Column, ...]) -> _Header:
-    lookup: dict[str, str] = {}
-    for column in columns:
-        for heading in (column.heading, *column.aliases):
-            lookup[_heading_key(heading)] = column.key
-    best: _Header | None = None
-    for sheet in sheets:
-        for row_index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-            positions: dict[str, int] = {}
-            for column_index, value in enumerate(row):
-                if isinstance(value, str) and value.strip():
-                    key = lookup.get(_heading_key(value))
-                    if key is not None and key not in positions:
-                        positions[key] = column_index
-            if best is None or len(positions) > len(best.positions):
-                best = _Header(sheet=sheet, row_index=row_index, positions=positions)
-    required = [column for column in columns if column.required]
-    if best is None or not best.positions:
-        raise ImportFailed(
-            [
-                RowError(
-                    row=1,
-                    column="",
-                    message=_(
-                        "Không tìm thấy dòng tiêu đề. Dòng tiêu đề cần có các cột: %(headings)s (xem tệp mẫu)."
-                    )
-                    % {"headings": ", ".join(f"“{_(column.heading)}”" for column in required)},
-                )
-            ]
-        )
-    missing = [column for column in required if column.key not in best.positions]
-    if missing:
-        raise ImportFailed(
-            [
-                RowError(
-                    row=best.row_index + 1,
-                    column="",
-                    message=_("Thiếu cột bắt buộc: %(headings)s. Tên cột phải giống tệp mẫu.")
-                    % {"headings": ", ".join(f"“{_(column.heading)}”" for column in missing)},
-                )
-            ]
-        )
-    return best
-
-
-def _data_rows(header: _Header) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(Excel row number, {column key: raw value}) for every row below the header with some value."""
-    for row_index in range(header.row_index + 1, len(header.sheet.rows)):
-        row = header.sheet.rows[row_index]
-        cells = {
-            key: (row[position] if position < len(row) else "") for key, position in header.positions.items()
-        }
-        if all(is_blank(value) for value in cells.values()):
-            continue
-        yield row_index + 1, cells
-
-
-# ---------------------------------------------------------------- cell parsers
-# Each returns the typed value (None for a blank cell) or records an error and returns None.
-
-
-def _text(errors: _Errors, row: int, key: str, value: Any, max_length: int) -> str | None:
-    text = cell_text(value)
-    if not text:
-        return None
-    if len(text) > max_length:
-        errors.add(
-            row,
-            key,
-            _("“%(heading)s” dài %(length)d ký tự, tối đa %(max)d ký tự.")
-            % {"heading": errors.heading(key), "length": len(text), "max": max_length},
-        )
-        return None
-    return text
-
-
-def _date(
-    errors: _Errors, row: int, key: str, value: Any, *, not_after: datetime.date | None = None
-) -> datetime.date | None:
-    try:
-        day = cell_date(value)
-    except ValueError:
-        errors.add(
-            row,
-            key,
-            _("%(heading)s “%(value)s” không hợp lệ (dd/mm/yyyy).")
-            % {"heading": errors.heading(key), "value": cell_text(value)},
-        )
-        return None
-    if day is None:
-        return None
-    if day.year < 1900:
-        errors.add(
-            row,
-            key,
-            _("%(heading)s %(day)s không hợp lý (trước năm 1900).")
-            % {"heading": errors.heading(key), "day": f"{day:%d/%m/%Y}"},
-        )
-        return None
-    if not_after is not None and day > not_after:
-        errors.add(
-            row,
-            key,
-            _("%(heading)s %(day)s ở sau ngày hôm nay.")
-            % {"heading": errors.heading(key), "day": f"{day:%d/%m/%Y}"},
-        )
-        return None
-    return day
-
-
-@functools.cache
-def _choice_labels(choices: type) -> tuple[str, ...]:
-    """The labels in Vietnamese, the language of the file format (msgids are Vietnamese)."""
-    with translation.override("vi"):
-        return tuple(str(label) for label in choices.labels)
-
-
-@functools.cache
-def _choice_lookup(choices: type, language: str | None) -> dict[str, str]:
-    """Folded label (Vietnamese and the interface language) or code → code."""
-    lookup: dict[str, str] = {}
-    for (code, label), label_vi in zip(choices.choices, _choice_labels(choices), strict=True):
-        lookup[fold(code)] = code
-        lookup[fold(str(label))] = code
-        lookup[fold(label_vi)] = code
-    return lookup
-
-
-def _choice(errors: _Errors, row: int, key: str, value: Any, choices: type) -> str | None:
-    text = cell_text(value)
-    if not text:
-        return None
-    code = _choice_lookup(choices, translation.get_language()).get(fold(text))
-    if code is not None:
-        return code
-    vietnamese = _choice_labels(choices)
-    errors.add(
-        row,
-        key,
-        _("%(heading)s “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.")
-        % {"heading": errors.heading(key), "value": text, "allowed": "; ".join(vietnamese)},
-    )
-    return None
-
-
-def _cccd(errors: _Errors, row: int, value: Any) -> str | None:
+def parse_cccd(errors: Errors, row: int, value: Any) -> str | None:
     """CCCD numbers are 12 digits and begin with 0 (the province code is 001–096), so a cell formatted
     as a number has lost its leading zeros. A number of 10–12 digits can only be one CCCD once padded
     back to 12; a shorter one may as well be an old 9-digit ID card number, so it is refused."""
@@ -416,7 +176,7 @@ def _cccd(errors: _Errors, row: int, value: Any) -> str | None:
     return None
 
 
-def _phone(errors: _Errors, row: int, value: Any) -> str | None:
+def _phone(errors: Errors, row: int, value: Any) -> str | None:
     if is_blank(value):
         return None
     number = whole_number(value)
@@ -435,7 +195,7 @@ def _phone(errors: _Errors, row: int, value: Any) -> str | None:
     return text
 
 
-def _email(errors: _Errors, row: int, value: Any) -> str | None:
+def _email(errors: Errors, row: int, value: Any) -> str | None:
     text = cell_text(value)
     if not text:
         return None
@@ -450,7 +210,7 @@ def _email(errors: _Errors, row: int, value: Any) -> str | None:
     return text.lower() if text.isascii() else text
 
 
-def _code(errors: _Errors, row: int, key: str, value: Any) -> str | None:
+def parse_unit_code(errors: Errors, row: int, key: str, value: Any) -> str | None:
     text = cell_text(value)
     if not text:
         return None
@@ -470,120 +230,54 @@ def _code(errors: _Errors, row: int, key: str, value: Any) -> str | None:
     return text
 
 
-def _batch_unit_path(actor, unit_paths: list[str]) -> str:
-    """The importer's outermost scope for imports that contains what was imported, so that the batch
-    is listed to the people who could have run it."""
-    paths = scopes.scope_paths(actor, IMPORT_PERMISSION)
-    first = unit_paths[0] if unit_paths else ""
-    if paths is None:
-        # Unrestricted users: file it under the root of the tree it touched.
-        segment = first.find("/")
-        return first[: segment + 1] if segment >= 0 else ""
-    for path in paths:
-        if first.startswith(path):
-            return path
-    return paths[0] if paths else ""
+# ---------------------------------------------------------------- finding people
 
 
-def _new_batch(
-    *, actor, kind: str, content: bytes, filename: str, unit_path: str, counts: dict[str, int]
-) -> ImportBatch:
-    original_name = clean_text(filename)[:255] or "tep.xlsx"
-    batch = ImportBatch(
-        kind=kind,
-        original_name=original_name,
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        unit_path=unit_path,
-        **counts,
-    )
-    batch.file.save(get_valid_filename(original_name) or "tep.xlsx", ContentFile(content), save=False)
-    batch.save()
-    return batch
+class PersonMatcher:
+    """Finds the person a spreadsheet row names: by CCCD, else by full name (accent- and
+    case-insensitive), birth date and current unit, when exactly one person fits.
 
-
-def _note(batch: ImportBatch) -> str:
-    # Stored in the site's language, whatever the importer's, so that batch_changes can find it again.
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("Nhập Excel lần #%(id)s, tệp “%(name)s”") % {"id": batch.pk, "name": batch.original_name}
-
-
-def _record_batch(actor, batch: ImportBatch) -> None:
-    # The file is logged by its stored name: audit.snapshot knows no file values.
-    fields = (
-        "kind",
-        "original_name",
-        "sha256",
-        "row_count",
-        "created_count",
-        "updated_count",
-        "unchanged_count",
-    )
-    changes = {key: [None, value] for key, value in audit.snapshot(batch, fields=fields).items()}
-    changes["file"] = [None, batch.file.name]
-    audit.record(actor=actor, action=AuditAction.IMPORT, obj=batch, changes=changes, note=_note(batch))
-
-
-def _run_writes(write, holder: list[ImportBatch]) -> ImportBatch:
-    """Run the write phase (its own atomic block). When it fails, the batch row is rolled back, so
-    the file stored for it is removed; a unique-constraint conflict can only come from someone else
-    writing the same CCCD or code meanwhile, and is reported as such."""
-    try:
-        return write()
-    except BaseException as error:
-        for batch in holder:
-            if batch.file.name:
-                batch.file.storage.delete(batch.file.name)
-        if isinstance(error, IntegrityError):
-            raise _file_error(
-                _(
-                    "Dữ liệu vừa được người khác thay đổi trong lúc nhập (ví dụ cùng một số CCCD hoặc mã đơn vị). Hãy nhập lại tệp."
-                )
-            ) from None
-        raise
-
-
-# A field whose new values take at most this many distinct values is written with one UPDATE per value
-# (a move of everyone into ten offices: ten UPDATEs); above it, with bulk_update's CASE expressions.
-_GROUPED_UPDATE_MAX_VALUES = 50
-_CHUNK = 2000
-
-
-def _save_changed_fields(model, changes: list[tuple[Any, Iterable[str]]], now: datetime.datetime) -> None:
-    """Write, for objects already in the database, only the fields that changed.
-
-    bulk_update builds a CASE WHEN per row and field, which Django assembles slowly in Python (about
-    0.1 ms each); most import updates set few distinct values (a unit, an end date), so those go out
-    as plain UPDATE … WHERE id IN (…) statements instead.
+    Shared by the people import (which updates the person found or creates one) and the evidence
+    imports (which attach ratings, awards… to them). Two queries whatever the number of rows:
+    ``load_cccds`` for the rows with a CCCD, then ``load_units`` for the units of the rows that still
+    need a match by name. Scope is the caller's business: it decides what a person out of scope means.
     """
-    if not changes:
-        return
-    values_by_field: dict[str, dict[Any, list[int]]] = defaultdict(lambda: defaultdict(list))
-    objects_by_field: dict[str, list] = defaultdict(list)
-    for obj, fields in changes:
-        for name in fields:
-            attname = model._meta.get_field(name).attname
-            values_by_field[attname][getattr(obj, attname)].append(obj.pk)
-            objects_by_field[attname].append(obj)
-    for attname, groups in values_by_field.items():
-        if len(groups) <= _GROUPED_UPDATE_MAX_VALUES:
-            for value, pks in groups.items():
-                for start in range(0, len(pks), _CHUNK):
-                    model.objects.filter(pk__in=pks[start : start + _CHUNK]).update(**{attname: value})
-        else:
-            model.objects.bulk_update(objects_by_field[attname], [attname], batch_size=1000)
-    pks = [obj.pk for obj, _fields in changes]
-    for obj, _fields in changes:
-        obj.updated_at = now
-    for start in range(0, len(pks), _CHUNK):
-        model.objects.filter(pk__in=pks[start : start + _CHUNK]).update(updated_at=now)
 
+    def __init__(self, *, lock: bool = False):
+        self._lock = lock
+        self._by_cccd: dict[str, Person] = {}
+        self._by_name: dict[tuple[str, datetime.date | None, int], list[Person]] = defaultdict(list)
 
-def _in_chunks(queryset, lookup: str, values, size: int = _CHUNK) -> Iterator:
-    """queryset.filter(<lookup>__in=values) without exceeding SQLite's limit on query parameters."""
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield from queryset.filter(**{f"{lookup}__in": values[start : start + size]})
+    def _people(self):
+        people = Person.objects.select_related("current_unit")
+        return people.select_for_update(of=("self",)) if self._lock else people
+
+    def load_cccds(self, cccds: Iterable[str]) -> None:
+        wanted = set(cccds) - self._by_cccd.keys()
+        if wanted:
+            self._by_cccd.update(
+                (person.cccd, person) for person in in_chunks(self._people(), "cccd", wanted)
+            )
+
+    def load_units(self, unit_ids: Iterable[int]) -> None:
+        wanted = set(unit_ids)
+        if wanted:
+            for person in in_chunks(self._people(), "current_unit", wanted):
+                self._by_name[(fold(person.full_name), person.birth_date, person.current_unit_id)].append(
+                    person
+                )
+
+    def with_cccd(self, cccd: str) -> Person | None:
+        return self._by_cccd.get(cccd)
+
+    def by_name(
+        self, full_name: str, birth_date: datetime.date | None, unit_id: int, *, has_cccd: bool = False
+    ) -> list[Person]:
+        """The people of the unit with that name and birth date (both blank birth dates match). For a
+        row that carries a CCCD not on file, only people recorded without a CCCD can be the one: a
+        person with another CCCD is someone else."""
+        candidates = self._by_name.get((fold(full_name), birth_date, unit_id), [])
+        return [candidate for candidate in candidates if not has_cccd or candidate.cccd is None]
 
 
 # ---------------------------------------------------------------- people
@@ -640,7 +334,7 @@ def _with_derived(changed: Iterable[str]) -> set[str]:
     return fields | {"search_text", "sort_key"} if fields & _DERIVED_FROM else fields
 
 
-def _parse_person_row(errors: _Errors, row: int, cells: dict[str, Any], today: datetime.date) -> _PersonRow:
+def _parse_person_row(errors: Errors, row: int, cells: dict[str, Any], today: datetime.date) -> _PersonRow:
     full_name = cell_text(cells.get("full_name"))
     family_name, middle_name, given_name = split_full_name(full_name)
     start = len(errors.items)
@@ -651,7 +345,7 @@ def _parse_person_row(errors: _Errors, row: int, cells: dict[str, Any], today: d
         for key, value in zip(_NAME_LIMITS, (family_name, middle_name, given_name), strict=True)
     ):
         errors.add(row, "full_name", _("Họ và tên “%(value)s” quá dài.") % {"value": full_name})
-    unit_code = _code(errors, row, "unit_code", cells.get("unit_code"))
+    unit_code = parse_unit_code(errors, row, "unit_code", cells.get("unit_code"))
     if unit_code is None and is_blank(cells.get("unit_code")):
         errors.add(row, "unit_code", _("Mã đơn vị không được để trống."))
     parsed = _PersonRow(
@@ -660,22 +354,24 @@ def _parse_person_row(errors: _Errors, row: int, cells: dict[str, Any], today: d
         middle_name=middle_name,
         given_name=given_name,
         unit_code=unit_code or "",
-        gender=_choice(errors, row, "gender", cells.get("gender"), Gender),
-        birth_date=_date(errors, row, "birth_date", cells.get("birth_date"), not_after=today),
-        ethnicity=_text(
+        gender=parse_choice(errors, row, "gender", cells.get("gender"), Gender),
+        birth_date=parse_date(errors, row, "birth_date", cells.get("birth_date"), not_after=today),
+        ethnicity=parse_text(
             errors, row, "ethnicity", cells.get("ethnicity"), Person._meta.get_field("ethnicity").max_length
         ),
-        cccd=_cccd(errors, row, cells.get("cccd")),
+        cccd=parse_cccd(errors, row, cells.get("cccd")),
         email=_email(errors, row, cells.get("email")),
         phone=_phone(errors, row, cells.get("phone")),
-        position=_text(
+        position=parse_text(
             errors, row, "position", cells.get("position"), Employment._meta.get_field("position").max_length
         ),
-        position_category=_choice(
+        position_category=parse_choice(
             errors, row, "position_category", cells.get("position_category"), PositionCategory
         ),
-        rank=_text(errors, row, "rank", cells.get("rank"), Employment._meta.get_field("rank").max_length),
-        recruited_on=_date(errors, row, "recruited_on", cells.get("recruited_on"), not_after=today),
+        rank=parse_text(
+            errors, row, "rank", cells.get("rank"), Employment._meta.get_field("rank").max_length
+        ),
+        recruited_on=parse_date(errors, row, "recruited_on", cells.get("recruited_on"), not_after=today),
     )
     if parsed.birth_date and parsed.recruited_on and parsed.recruited_on <= parsed.birth_date:
         errors.add(
@@ -806,15 +502,15 @@ def import_people(*, actor, uploaded_file, filename: str) -> ImportBatch:
     the day before. Raises ImportFailed with every error found, having written nothing.
     """
     scopes.require(actor, IMPORT_PERMISSION)
-    content, sheets = _read_upload(uploaded_file, filename)
-    header = _find_header(sheets, PEOPLE_COLUMNS)
-    errors = _Errors(PEOPLE_COLUMNS, header)
+    content, sheets = read_upload(uploaded_file, filename)
+    header = find_header(sheets, PEOPLE_COLUMNS)
+    errors = Errors(PEOPLE_COLUMNS, header)
     today = timezone.localdate()
 
     rows: list[_PersonRow] = []
     row_count = 0
     first_row_of_cccd: dict[str, int] = {}
-    for row, cells in _data_rows(header):
+    for row, cells in data_rows(header):
         row_count += 1
         if errors.full:
             errors.truncated = True
@@ -852,7 +548,7 @@ def import_people(*, actor, uploaded_file, filename: str) -> ImportBatch:
                 holder=holder,
             )
 
-    return _run_writes(write, holder)
+    return run_writes(write, holder, conflict_message=_conflict_message())
 
 
 def _import_people_rows(
@@ -860,7 +556,7 @@ def _import_people_rows(
     actor,
     rows: list[_PersonRow],
     row_count: int,
-    errors: _Errors,
+    errors: Errors,
     today: datetime.date,
     content: bytes,
     filename: str,
@@ -868,7 +564,7 @@ def _import_people_rows(
 ) -> ImportBatch:
     # -- load (a handful of queries whatever the number of rows)
     codes = {parsed.unit_code for parsed in rows if parsed.unit_code}
-    units = {unit.code: unit for unit in _in_chunks(Unit.objects.all(), "code", codes)}
+    units = {unit.code: unit for unit in in_chunks(Unit.objects.all(), "code", codes)}
     for parsed in rows:
         if not parsed.unit_code:
             continue
@@ -892,15 +588,10 @@ def _import_people_rows(
         else:
             parsed.unit = unit
     cccd_rows = [parsed for parsed in rows if parsed.cccd and "cccd" not in parsed.bad]
-    by_cccd: dict[str, Person] = {}
-    if cccd_rows:
-        locked_people = Person.objects.select_for_update(of=("self",)).select_related("current_unit")
-        by_cccd = {
-            person.cccd: person
-            for person in _in_chunks(locked_people, "cccd", [parsed.cccd for parsed in cccd_rows])
-        }
+    matcher = PersonMatcher(lock=True)
+    matcher.load_cccds(parsed.cccd for parsed in cccd_rows)
     for parsed in cccd_rows:
-        person = by_cccd.get(parsed.cccd)
+        person = matcher.with_cccd(parsed.cccd)
         if person is not None and not scopes.can_on_person(actor, IMPORT_PERMISSION, person):
             errors.add(
                 parsed.row,
@@ -914,18 +605,16 @@ def _import_people_rows(
     # Matching needs every cell of the row right (the name, the birth date and the unit are the key).
     match_rows = [parsed for parsed in rows if not parsed.bad and parsed.unit is not None]
     # People that may match by name, birth date and unit: rows without a CCCD, or with one not yet known.
-    fallback_rows = [parsed for parsed in match_rows if not parsed.cccd or parsed.cccd not in by_cccd]
-    by_name: dict[tuple, list[Person]] = defaultdict(list)
-    if fallback_rows:
-        locked_people = Person.objects.select_for_update(of=("self",)).select_related("current_unit")
-        for person in _in_chunks(locked_people, "current_unit", {parsed.unit.pk for parsed in fallback_rows}):
-            by_name[(fold(person.full_name), person.birth_date, person.current_unit_id)].append(person)
+    fallback_rows = [
+        parsed for parsed in match_rows if not parsed.cccd or matcher.with_cccd(parsed.cccd) is None
+    ]
+    matcher.load_units(parsed.unit.pk for parsed in fallback_rows)
 
     matched: dict[int, Person] = {}  # row → person
     row_of_person: dict[int, int] = {}
     first_row_of_key: dict[tuple, int] = {}
     for parsed in match_rows:
-        person = by_cccd.get(parsed.cccd) if parsed.cccd else None
+        person = matcher.with_cccd(parsed.cccd) if parsed.cccd else None
         if person is None:
             key = (parsed.name_key, parsed.birth_date, parsed.unit.pk)
             if not parsed.cccd:
@@ -940,9 +629,9 @@ def _import_people_rows(
                         % {"row": first},
                     )
                     continue
-            candidates = [
-                candidate for candidate in by_name.get(key, []) if not parsed.cccd or candidate.cccd is None
-            ]
+            candidates = matcher.by_name(
+                parsed.name_key, parsed.birth_date, parsed.unit.pk, has_cccd=bool(parsed.cccd)
+            )
             if len(candidates) > 1:
                 errors.add(
                     parsed.row,
@@ -977,7 +666,7 @@ def _import_people_rows(
             .filter(end_date__isnull=True)
             .order_by("person_id", "-start_date", "-id")
         )
-        for employment in _in_chunks(open_employments, "person", people_by_pk):
+        for employment in in_chunks(open_employments, "person", people_by_pk):
             employment.person = people_by_pk[employment.person_id]
             open_by_person[employment.person_id].append(employment)
     plan = _PeoplePlan()
@@ -994,12 +683,12 @@ def _import_people_rows(
     # -- write (bulk)
     now = timezone.now()
     Person.objects.bulk_create(plan.new_people, batch_size=1000)
-    _save_changed_fields(
+    save_changed_fields(
         Person,
         [(person, _with_derived(plan.person_changes[person.pk].keys())) for person in plan.updated_people],
         now,
     )
-    _save_changed_fields(
+    save_changed_fields(
         Employment,
         [
             (employment, plan.employment_changes[employment.pk].keys())
@@ -1010,12 +699,12 @@ def _import_people_rows(
     created_employments = new_employment_of + plan.new_employments
     Employment.objects.bulk_create(created_employments, batch_size=1000)
 
-    batch = _new_batch(
+    batch = new_batch(
         actor=actor,
         kind=ImportKind.PEOPLE,
         content=content,
         filename=filename,
-        unit_path=_batch_unit_path(actor, [parsed.unit.path for parsed in rows[:1]]),
+        unit_path=batch_unit_path(actor, IMPORT_PERMISSION, [parsed.unit.path for parsed in rows[:1]]),
         counts={
             "row_count": row_count,
             "created_count": len(plan.new_people),
@@ -1024,7 +713,7 @@ def _import_people_rows(
         },
     )
     holder.append(batch)
-    note = _note(batch)
+    note = batch_note(batch)
 
     # -- audit, in the same transaction
     person_changes = {person.pk: audit.created(person) for person in plan.new_people}
@@ -1045,7 +734,7 @@ def _import_people_rows(
         changes_by_pk=employment_changes,
         note=note,
     )
-    _record_batch(actor, batch)
+    record_batch(actor, batch)
     return batch
 
 
@@ -1070,26 +759,26 @@ class _UnitRow:
         return {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
 
 
-def _parse_unit_row(errors: _Errors, row: int, cells: dict[str, Any]) -> _UnitRow:
+def _parse_unit_row(errors: Errors, row: int, cells: dict[str, Any]) -> _UnitRow:
     start = len(errors.items)
-    code = _code(errors, row, "code", cells.get("code"))
+    code = parse_unit_code(errors, row, "code", cells.get("code"))
     if code is None and is_blank(cells.get("code")):
         errors.add(row, "code", _("Mã đơn vị không được để trống."))
-    name = _text(errors, row, "name", cells.get("name"), Unit._meta.get_field("name").max_length)
+    name = parse_text(errors, row, "name", cells.get("name"), Unit._meta.get_field("name").max_length)
     if name is None and is_blank(cells.get("name")):
         errors.add(row, "name", _("Tên đơn vị không được để trống."))
     parsed = _UnitRow(
         row=row,
         code=code or "",
         name=name,
-        short_name=_text(
+        short_name=parse_text(
             errors, row, "short_name", cells.get("short_name"), Unit._meta.get_field("short_name").max_length
         ),
-        kind=_choice(errors, row, "kind", cells.get("kind"), UnitKind),
-        parent_code=_code(errors, row, "parent_code", cells.get("parent_code")),
-        valid_from=_date(errors, row, "valid_from", cells.get("valid_from")),
-        valid_to=_date(errors, row, "valid_to", cells.get("valid_to")),
-        address=_text(
+        kind=parse_choice(errors, row, "kind", cells.get("kind"), UnitKind),
+        parent_code=parse_unit_code(errors, row, "parent_code", cells.get("parent_code")),
+        valid_from=parse_date(errors, row, "valid_from", cells.get("valid_from")),
+        valid_to=parse_date(errors, row, "valid_to", cells.get("valid_to")),
+        address=parse_text(
             errors, row, "address", cells.get("address"), Unit._meta.get_field("address").max_length
         ),
     )
@@ -1115,14 +804,14 @@ def import_units(*, actor, uploaded_file, filename: str) -> ImportBatch:
     written nothing.
     """
     scopes.require(actor, IMPORT_PERMISSION)
-    content, sheets = _read_upload(uploaded_file, filename)
-    header = _find_header(sheets, UNIT_COLUMNS)
-    errors = _Errors(UNIT_COLUMNS, header)
+    content, sheets = read_upload(uploaded_file, filename)
+    header = find_header(sheets, UNIT_COLUMNS)
+    errors = Errors(UNIT_COLUMNS, header)
 
     rows: list[_UnitRow] = []
     row_count = 0
     first_row_of_code: dict[str, int] = {}
-    for row, cells in _data_rows(header):
+    for row, cells in data_rows(header):
         row_count += 1
         if errors.full:
             errors.truncated = True
@@ -1162,7 +851,7 @@ def import_units(*, actor, uploaded_file, filename: str) -> ImportBatch:
                 holder=holder,
             )
 
-    return _run_writes(write, holder)
+    return run_writes(write, holder, conflict_message=_conflict_message())
 
 
 def _import_unit_rows(
@@ -1171,7 +860,7 @@ def _import_unit_rows(
     rows: list[_UnitRow],
     row_count: int,
     first_row_of_code: dict[str, int],
-    errors: _Errors,
+    errors: Errors,
     content: bytes,
     filename: str,
     holder: list[ImportBatch],
@@ -1180,14 +869,14 @@ def _import_unit_rows(
     referenced = {parsed.code for parsed in rows if parsed.code} | {
         parsed.parent_code for parsed in rows if parsed.parent_code
     }
-    existing = {unit.code: unit for unit in _in_chunks(Unit.objects.select_for_update(), "code", referenced)}
+    existing = {unit.code: unit for unit in in_chunks(Unit.objects.select_for_update(), "code", referenced)}
     known_by_pk = {unit.pk: unit for unit in existing.values()}
     ancestor_pks = {
         int(segment, 36) for unit in existing.values() for segment in unit.path.split("/") if segment
     }
     missing_pks = ancestor_pks - known_by_pk.keys()
     if missing_pks:
-        known_by_pk.update((unit.pk, unit) for unit in _in_chunks(Unit.objects.all(), "pk", missing_pks))
+        known_by_pk.update((unit.pk, unit) for unit in in_chunks(Unit.objects.all(), "pk", missing_pks))
     old_parent_code = {unit.code: _parent_code_of(unit, known_by_pk) for unit in known_by_pk.values()}
     final_parent = dict(old_parent_code)  # code → parent code once the file is applied
 
@@ -1316,7 +1005,7 @@ def _import_unit_rows(
         old_parent_id = unit.parent_id
         unit.parent = by_code[parent_code_of[unit.code]]
         changes_by_code[unit.code]["parent"] = [old_parent_id, unit.parent_id]
-    _save_changed_fields(Unit, [(unit, changes_by_code[unit.code].keys()) for unit in updated], now)
+    save_changed_fields(Unit, [(unit, changes_by_code[unit.code].keys()) for unit in updated], now)
     for unit in moved:
         old_path, old_depth = Unit.objects.filter(pk=unit.pk).values_list("path", "depth").get()
         parent_path, parent_depth = Unit.objects.filter(pk=unit.parent_id).values_list("path", "depth").get()
@@ -1326,18 +1015,18 @@ def _import_unit_rows(
         )
     if moved:
         final_paths = dict(
-            _in_chunks(Unit.objects.values_list("pk", "path"), "pk", [unit.pk for unit in created + updated])
+            in_chunks(Unit.objects.values_list("pk", "path"), "pk", [unit.pk for unit in created + updated])
         )
         for unit in created + updated:
             unit.path = final_paths[unit.pk]
 
     first = rows[0]
-    batch = _new_batch(
+    batch = new_batch(
         actor=actor,
         kind=ImportKind.UNITS,
         content=content,
         filename=filename,
-        unit_path=_batch_unit_path(actor, [by_code[first.code].path]),
+        unit_path=batch_unit_path(actor, IMPORT_PERMISSION, [by_code[first.code].path]),
         counts={
             "row_count": row_count,
             "created_count": len(created),
@@ -1354,9 +1043,9 @@ def _import_unit_rows(
             **{unit.pk: audit.created(unit) for unit in created},
             **{unit.pk: changes_by_code[unit.code] for unit in updated},
         },
-        note=_note(batch),
+        note=batch_note(batch),
     )
-    _record_batch(actor, batch)
+    record_batch(actor, batch)
     return batch
 
 
@@ -1371,15 +1060,17 @@ class BatchChange:
     fields: list[str]
 
 
-def batch_changes(batch: ImportBatch, *, limit: int = 200) -> tuple[list[BatchChange], int]:
-    """The people or units an import created or updated (the first ``limit``) and their number, read
-    back from the audit entries it wrote. The caller has already checked that the batch is visible."""
-    model = Person if batch.kind == ImportKind.PEOPLE else Unit
+def batch_changes(batch: ImportBatch, *, limit: int = 200, model=None) -> tuple[list[BatchChange], int]:
+    """The people or units (or, given ``model``, the records of another import) an import created or
+    updated (the first ``limit``) and their number, read back from the audit entries it wrote. The
+    caller has already checked that the batch is visible."""
+    if model is None:
+        model = Person if batch.kind == ImportKind.PEOPLE else Unit
     entries = AuditEntry.objects.filter(
         action=AuditAction.IMPORT,
         at__gte=batch.uploaded_at,
         content_type=ContentType.objects.get_for_model(model),
-        note=_note(batch),
+        note=batch_note(batch),
     ).order_by("id")
     total = entries.count()
     changes = []
@@ -1402,30 +1093,6 @@ def batch_changes(batch: ImportBatch, *, limit: int = 200) -> tuple[list[BatchCh
 # language, so that a template downloaded in English imports like any other.
 _PEOPLE_HEADINGS = {column.key: column.heading for column in PEOPLE_COLUMNS}
 _UNIT_HEADINGS = {column.key: column.heading for column in UNIT_COLUMNS}
-DATA_SHEET = "Danh sách"
-GUIDE_SHEET = "Hướng dẫn"
-_GUIDE_HEADERS = (
-    gettext_noop("Cột"),
-    gettext_noop("Bắt buộc"),
-    gettext_noop("Cách ghi"),
-    gettext_noop("Giá trị hợp lệ"),
-)
-
-
-def _guide_intro(title: str, matching: str) -> list[str]:
-    return [
-        title,
-        _(
-            "Mỗi dòng của trang “Danh sách” là một bản ghi. Giữ nguyên tên các cột ở dòng tiêu đề; có thể đổi thứ tự cột, bỏ cột không bắt buộc hoặc thêm cột khác (cột lạ được bỏ qua)."
-        ),
-        _(
-            "Xóa các dòng ví dụ trước khi nhập. Cột có dấu ✔ là bắt buộc. Ngày ghi theo dạng dd/mm/yyyy hoặc dùng ô kiểu ngày của Excel."
-        ),
-        matching,
-        _(
-            "Nếu có bất kỳ lỗi nào, không dữ liệu nào được lưu: sửa các ô được báo lỗi (theo dòng và cột) rồi nhập lại cả tệp."
-        ),
-    ]
 
 
 def people_template_columns() -> list[TemplateColumn]:
@@ -1437,7 +1104,7 @@ def people_template_columns() -> list[TemplateColumn]:
             required=True,
             guide=_("Họ, tên đệm và tên, viết có dấu. Ví dụ: Nguyễn Thị Minh Khai."),
         ),
-        TemplateColumn(_PEOPLE_HEADINGS["gender"], 10, choices=tuple(_choice_labels(Gender))),
+        TemplateColumn(_PEOPLE_HEADINGS["gender"], 10, choices=tuple(choice_labels(Gender))),
         TemplateColumn(_PEOPLE_HEADINGS["birth_date"], 13, cell_format="date", guide=_("dd/mm/yyyy.")),
         TemplateColumn(_PEOPLE_HEADINGS["ethnicity"], 10, guide=_("Để trống với người mới: Kinh.")),
         TemplateColumn(
@@ -1472,7 +1139,7 @@ def people_template_columns() -> list[TemplateColumn]:
             ),
         ),
         TemplateColumn(
-            _PEOPLE_HEADINGS["position_category"], 30, choices=tuple(_choice_labels(PositionCategory))
+            _PEOPLE_HEADINGS["position_category"], 30, choices=tuple(choice_labels(PositionCategory))
         ),
         TemplateColumn(
             _PEOPLE_HEADINGS["rank"],
@@ -1495,7 +1162,7 @@ def people_template_bytes() -> bytes:
     columns = people_template_columns()
     example = [
         "Nguyễn Thị Minh Khai",
-        _choice_labels(Gender)[1],
+        choice_labels(Gender)[1],
         datetime.date(1985, 3, 15),
         "Kinh",
         "082185000123",
@@ -1503,7 +1170,7 @@ def people_template_bytes() -> bytes:
         "0912345678",
         "SKHCN_VP",
         "Chuyên viên",
-        _choice_labels(PositionCategory)[2],
+        choice_labels(PositionCategory)[2],
         "Chuyên viên chính",
         datetime.date(2010, 9, 1),
     ]
@@ -1512,8 +1179,8 @@ def people_template_bytes() -> bytes:
         columns=columns,
         example_rows=[example],
         guide_title=GUIDE_SHEET,
-        guide_headers=[_(heading) for heading in _GUIDE_HEADERS],
-        guide_intro=_guide_intro(
+        guide_headers=[_(heading) for heading in GUIDE_HEADERS],
+        guide_intro=guide_intro(
             _("Hướng dẫn nhập danh sách cá nhân"),
             _(
                 "Nhập lại không tạo hồ sơ trùng: người đã có được nhận ra theo Số CCCD (không có CCCD: theo họ tên, ngày sinh và mã đơn vị) và được cập nhật; ô để trống giữ nguyên thông tin đang có."
@@ -1544,7 +1211,7 @@ def units_template_columns() -> list[TemplateColumn]:
             _UNIT_HEADINGS["kind"],
             28,
             required=True,
-            choices=tuple(_choice_labels(UnitKind)),
+            choices=tuple(choice_labels(UnitKind)),
             guide=_("Bắt buộc với đơn vị mới; để trống với đơn vị đã có thì giữ nguyên."),
         ),
         TemplateColumn(
@@ -1581,7 +1248,7 @@ def units_template_bytes() -> bytes:
             "SKHCN_TTUD",
             "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ",
             "TTUD",
-            _choice_labels(UnitKind)[3],
+            choice_labels(UnitKind)[3],
             "SKHCN",
             datetime.date(2005, 1, 1),
             None,
@@ -1591,7 +1258,7 @@ def units_template_bytes() -> bytes:
             "SKHCN_TTUD_KT",
             "Phòng Kỹ thuật",
             "PKT",
-            _choice_labels(UnitKind)[2],
+            choice_labels(UnitKind)[2],
             "SKHCN_TTUD",
             datetime.date(2005, 1, 1),
             None,
@@ -1603,8 +1270,8 @@ def units_template_bytes() -> bytes:
         columns=columns,
         example_rows=examples,
         guide_title=GUIDE_SHEET,
-        guide_headers=[_(heading) for heading in _GUIDE_HEADERS],
-        guide_intro=_guide_intro(
+        guide_headers=[_(heading) for heading in GUIDE_HEADERS],
+        guide_intro=guide_intro(
             _("Hướng dẫn nhập danh sách đơn vị"),
             _(
                 "Nhập lại không tạo đơn vị trùng: đơn vị đã có được nhận ra theo mã và được cập nhật; ô để trống giữ nguyên thông tin đang có."

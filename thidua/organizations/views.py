@@ -411,6 +411,7 @@ def person_detail(request, pk: int):
             and scopes.can(user, "unit.view", person.current_unit),
             "can_audit": scopes.can(user, "audit.view"),
             "can_manage_roles": scopes.can(user, "role.manage"),
+            "can_see_records": scopes.can_on_person(user, "records.view", person),
             "account": account,
             "today": timezone.localdate(),
         },

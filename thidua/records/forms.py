@@ -133,7 +133,9 @@ class PersonPickerWidget(forms.Widget):
                 ids.append(int(pk))
             except (TypeError, ValueError):
                 continue
-        found = {person.pk: person for person in self.queryset.filter(pk__in=ids).select_related("current_unit")}
+        found = {
+            person.pk: person for person in self.queryset.filter(pk__in=ids).select_related("current_unit")
+        }
         context["widget"].update(
             {
                 "people": [found[pk] for pk in dict.fromkeys(ids) if pk in found],
@@ -178,10 +180,13 @@ class PersonPickerField(forms.Field):
             raise ValidationError(_("Một người được chọn hai lần."), code="duplicate")
         if not self.multiple and len(ids) > 1:
             raise ValidationError(_("Chỉ chọn một cá nhân."), code="invalid")
-        found = {person.pk: person for person in self.queryset.filter(pk__in=ids).select_related("current_unit")}
+        found = {
+            person.pk: person for person in self.queryset.filter(pk__in=ids).select_related("current_unit")
+        }
         if len(found) != len(ids):
             raise ValidationError(
-                _("Không tìm thấy cá nhân đã chọn, hoặc người này ngoài phạm vi của bạn."), code="invalid_choice"
+                _("Không tìm thấy cá nhân đã chọn, hoặc người này ngoài phạm vi của bạn."),
+                code="invalid_choice",
             )
         people = [found[pk] for pk in ids]
         if self.multiple:
@@ -199,7 +204,27 @@ class PersonPickerField(forms.Field):
         return True
 
 
-def person_picker(label, *, user, multiple: bool = False, permission: str = "records.manage", **kwargs) -> PersonPickerField:
+class PickerFormMixin:
+    """Lists the form's person pickers, so that the page can give each search box a small form of its
+    own outside the main one (pressing Enter there searches instead of submitting the main form)."""
+
+    @property
+    def pickers(self) -> list[dict]:
+        return [
+            {
+                "id": self[name].auto_id,
+                "name": name,
+                "multiple": field.multiple,
+                "scope": "manage" if field.widget.permission == "records.manage" else "view",
+            }
+            for name, field in self.fields.items()
+            if isinstance(field, PersonPickerField)
+        ]
+
+
+def person_picker(
+    label, *, user, multiple: bool = False, permission: str = "records.manage", **kwargs
+) -> PersonPickerField:
     field = PersonPickerField(label=label, multiple=multiple, permission=permission, **kwargs)
     field.set_queryset(org_selectors.people_visible_to(user, permission))
     return field
@@ -239,8 +264,8 @@ class ListFilterForm(forms.Form):
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
-def _year_filter(label=_("Năm")) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None)
+def _year_filter(label=None) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label or _("Năm"), required=False, coerce=int, empty_value=None)
 
 
 def _year_choices() -> list[tuple]:
@@ -265,7 +290,9 @@ class RatingFilterForm(ListFilterForm):
 
 class InitiativeFilterForm(ListFilterForm):
     kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", ALL)] + InitiativeKind.choices)
-    scope = forms.ChoiceField(label=_("Phạm vi ảnh hưởng"), required=False, choices=[("", ALL)] + Scope.choices)
+    scope = forms.ChoiceField(
+        label=_("Phạm vi ảnh hưởng"), required=False, choices=[("", ALL)] + Scope.choices
+    )
     year = _year_filter(_("Năm công nhận"))
     applied = forms.ChoiceField(
         label=_("Áp dụng"),
@@ -334,7 +361,7 @@ class AwardFilterForm(ListFilterForm):
 # ---------------------------------------------------------------- ratings
 
 
-class RatingForm(ServiceErrorsMixin, forms.Form):
+class RatingForm(PickerFormMixin, ServiceErrorsMixin, forms.Form):
     """One rating of a person or of a unit. On editing, only the rating and the note change."""
 
     person = forms.Field(required=False)
@@ -355,7 +382,10 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
                 del self.fields[name]
             return
         self.fields["person"] = person_picker(
-            _("Cá nhân"), user=user, required=False, help_text=_("Gõ họ tên để tìm; hoặc chọn một tập thể bên dưới.")
+            _("Cá nhân"),
+            user=user,
+            required=False,
+            help_text=_("Gõ họ tên để tìm; hoặc chọn một tập thể bên dưới."),
         )
         self.fields["unit"].queryset = managed_units(user)
         self.order_fields(["person", "unit", "year", "rating", "note"])
@@ -368,7 +398,9 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
         if "person" in self.errors or "unit" in self.errors:
             return cleaned
         if person and unit:
-            self.add_error("unit", _("Chỉ chọn một đối tượng: một cá nhân hoặc một tập thể, không chọn cả hai."))
+            self.add_error(
+                "unit", _("Chỉ chọn một đối tượng: một cá nhân hoặc một tập thể, không chọn cả hai.")
+            )
         elif not person and not unit:
             self.add_error("person", _("Chọn một cá nhân hoặc một tập thể."))
         return cleaned
@@ -381,11 +413,19 @@ class RatingSheetPickForm(forms.Form):
     year = YearField(label=_("Năm"))
 
     def __init__(self, data=None, *, units, **kwargs):
+        # Until November the sheet is about last year; from then on, this year's review is under way.
+        default_year = this_year() - 1 if timezone.localdate().month < 11 else this_year()
+        if data is not None and data.get("unit") and not data.get("year"):
+            # A link such as ?unit=SKHCN opens the sheet of the usual year.
+            data = data.copy()
+            data["year"] = str(default_year)
         super().__init__(data, **kwargs)
         self.units_by_code = {unit.code: unit for unit in units}
         self.fields["unit"].choices = EMPTY + [(unit.code, unit_label(unit)) for unit in units]
-        self.fields["unit"].error_messages["invalid_choice"] = _("Đơn vị không hợp lệ hoặc ngoài phạm vi quản lý của bạn.")
-        self.fields["year"].initial = this_year() - 1 if timezone.localdate().month < 11 else this_year()
+        self.fields["unit"].error_messages["invalid_choice"] = _(
+            "Đơn vị không hợp lệ hoặc ngoài phạm vi quản lý của bạn."
+        )
+        self.fields["year"].initial = default_year
 
     def chosen(self) -> tuple[Unit, int] | None:
         if self.is_bound and self.is_valid():
@@ -405,19 +445,34 @@ class RatingSheetForm(forms.Form):
         for person, placement, current, previous in people_rows:
             name = f"p{person.pk}"
             self.fields[name] = forms.CharField(
-                label=person.full_name, required=False, max_length=16, widget=forms.Select(choices=choices)
+                label=person.full_name,
+                required=False,
+                max_length=16,
+                widget=forms.Select(choices=choices, attrs={"aria-label": person.full_name}),
             )
             self.initial[name] = current.rating if current else ""
             self.rows.append(
-                {"kind": "person", "name": name, "subject": person, "placement": placement, "current": current, "previous": previous}
+                {
+                    "kind": "person",
+                    "name": name,
+                    "subject": person,
+                    "placement": placement,
+                    "current": current,
+                    "previous": previous,
+                }
             )
         for unit, current, previous in unit_rows:
             name = f"u{unit.pk}"
             self.fields[name] = forms.CharField(
-                label=unit.name, required=False, max_length=16, widget=forms.Select(choices=choices)
+                label=unit.name,
+                required=False,
+                max_length=16,
+                widget=forms.Select(choices=choices, attrs={"aria-label": unit.name}),
             )
             self.initial[name] = current.rating if current else ""
-            self.rows.append({"kind": "unit", "name": name, "subject": unit, "current": current, "previous": previous})
+            self.rows.append(
+                {"kind": "unit", "name": name, "subject": unit, "current": current, "previous": previous}
+            )
         for row in self.rows:
             row["field"] = self[row["name"]]
 
@@ -443,7 +498,7 @@ class RatingSheetForm(forms.Form):
 # ---------------------------------------------------------------- initiatives and research
 
 
-class InitiativeForm(ServiceErrorsMixin, forms.Form):
+class InitiativeForm(PickerFormMixin, ServiceErrorsMixin, forms.Form):
     title = forms.CharField(
         label=_("Tên sáng kiến, đề tài"),
         max_length=500,
@@ -485,13 +540,17 @@ class InitiativeForm(ServiceErrorsMixin, forms.Form):
             user=user,
             multiple=True,
             permission="records.view",
-            help_text=_("Gõ họ tên để tìm và thêm; thứ tự thêm là thứ tự tác giả (chủ nhiệm trước). Bỏ chọn để xóa."),
+            help_text=_(
+                "Gõ họ tên để tìm và thêm; thứ tự thêm là thứ tự tác giả (chủ nhiệm trước). Bỏ chọn để xóa."
+            ),
             error_messages={"required": _("Cần ít nhất một tác giả.")},
         )
         current_unit = initiative.unit if initiative is not None else None
         units = managed_units(user)
         if current_unit is not None and not units.filter(pk=current_unit.pk).exists():
-            units = Unit.objects.filter(pk__in=[*units.values_list("pk", flat=True), current_unit.pk]).order_by("path")
+            units = Unit.objects.filter(
+                pk__in=[*units.values_list("pk", flat=True), current_unit.pk]
+            ).order_by("path")
         self.fields["unit"].queryset = units
         self.order_fields(list(INITIATIVE_ORDER))
 
@@ -507,9 +566,17 @@ class InitiativeForm(ServiceErrorsMixin, forms.Form):
         cleaned = super().clean()
         authors = cleaned.get("authors") or []
         unit = cleaned.get("unit")
-        if unit is not None and "unit" in self.changed_data and not scopes.can(self.user, "records.manage", unit):
+        if (
+            unit is not None
+            and "unit" in self.changed_data
+            and not scopes.can(self.user, "records.manage", unit)
+        ):
             self.add_error("unit", _("Đơn vị không hợp lệ hoặc ngoài phạm vi quản lý của bạn."))
-        if authors and unit is None and not any(scopes.can_on_person(self.user, "records.manage", p) for p in authors):
+        if (
+            authors
+            and unit is None
+            and not any(scopes.can_on_person(self.user, "records.manage", p) for p in authors)
+        ):
             # Without a unit the initiative belongs where its authors are: one must be in the user's care.
             self.add_error(
                 "authors",
@@ -521,6 +588,14 @@ class InitiativeForm(ServiceErrorsMixin, forms.Form):
 
     def service_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in INITIATIVE_ORDER if name != "authors"}
+
+    def field_groups(self) -> list[dict]:
+        """The title and kind, the authors on a row of their own (the picker needs the width), the rest."""
+        return [
+            {"fields": [self["title"], self["kind"]], "grid": True},
+            {"fields": [self["authors"]], "grid": False},
+            {"fields": [self[name] for name in INITIATIVE_ORDER[3:]], "grid": True},
+        ]
 
 
 INITIATIVE_ORDER = (
@@ -544,7 +619,7 @@ DISCIPLINE = "discipline"
 PENDING = "pending"
 
 
-class DisciplineForm(ServiceErrorsMixin, forms.Form):
+class DisciplineForm(PickerFormMixin, ServiceErrorsMixin, forms.Form):
     """A disciplinary measure or a pending matter: the type chooses which fields show (the page
     re-renders them through htmx when the type changes)."""
 
@@ -556,14 +631,18 @@ class DisciplineForm(ServiceErrorsMixin, forms.Form):
         initial=DISCIPLINE,
         error_messages={"required": _("Chọn loại."), "invalid_choice": _("Loại không hợp lệ.")},
     )
-    level = forms.ChoiceField(label=_("Hình thức kỷ luật"), choices=EMPTY + DisciplineLevel.choices, required=False)
+    level = forms.ChoiceField(
+        label=_("Hình thức kỷ luật"), choices=EMPTY + DisciplineLevel.choices, required=False
+    )
     decision = forms.CharField(
         label=_("Quyết định kỷ luật"),
         max_length=200,
         required=False,
         help_text=_("Số, ngày và cơ quan ban hành, ví dụ: 12/QĐ-SKHCN ngày 05/3/2024."),
     )
-    pending_kind = forms.ChoiceField(label=_("Loại vụ việc"), choices=EMPTY + PendingMatterKind.choices, required=False)
+    pending_kind = forms.ChoiceField(
+        label=_("Loại vụ việc"), choices=EMPTY + PendingMatterKind.choices, required=False
+    )
     start = date_field(_("Từ ngày"), required=True)
     end = date_field(_("Đến ngày"))
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -578,15 +657,23 @@ class DisciplineForm(ServiceErrorsMixin, forms.Form):
         else:
             del self.fields["person"]
         self.fields["type"].widget.attrs["data-switch"] = True
+        # Only the fields of the chosen type show, and the one that names it is required.
+        required, message = (
+            ("pending_kind", _("Chọn loại vụ việc đang xem xét."))
+            if self.kind == PENDING
+            else ("level", _("Chọn hình thức kỷ luật."))
+        )
+        self.fields[required].required = True
+        self.fields[required].error_messages["required"] = message
         if self.kind == PENDING:
             self.fields["type"].help_text = f"{PENDING_HELP} ({PENDING_SOURCE})."
             self.fields["end"].help_text = _("Ngày có kết luận; để trống khi vụ việc còn đang xem xét.")
             self.fields["start"].label = _("Phát sinh từ ngày")
         else:
             self.fields["end"].help_text = _("Ngày hết thời hạn kỷ luật; để trống nếu chưa xác định.")
-            self.fields["type"].help_text = _("Nếu chưa có kết luận, chọn “Vụ việc đang xem xét”: %(help)s.") % {
-                "help": str(PENDING_HELP).lower()
-            }
+            self.fields["type"].help_text = _(
+                "Nếu chưa có kết luận, chọn “Vụ việc đang xem xét”: %(help)s."
+            ) % {"help": str(PENDING_HELP).lower()}
 
     @property
     def kind(self) -> str:
@@ -615,11 +702,11 @@ class DisciplineForm(ServiceErrorsMixin, forms.Form):
         pending = cleaned.get("type") == PENDING
         if pending:
             cleaned["level"], cleaned["decision"] = "", ""
-            if not cleaned.get("pending_kind"):
+            if not cleaned.get("pending_kind") and "pending_kind" not in self.errors:
                 self.add_error("pending_kind", _("Chọn loại vụ việc đang xem xét."))
         else:
             cleaned["pending_kind"] = ""
-            if not cleaned.get("level"):
+            if not cleaned.get("level") and "level" not in self.errors:
                 self.add_error("level", _("Chọn hình thức kỷ luật."))
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
@@ -642,7 +729,7 @@ class DisciplineForm(ServiceErrorsMixin, forms.Form):
 # ---------------------------------------------------------------- leave
 
 
-class LeaveForm(ServiceErrorsMixin, forms.Form):
+class LeaveForm(PickerFormMixin, ServiceErrorsMixin, forms.Form):
     person = forms.Field()
     kind = forms.ChoiceField(
         label=_("Loại nghỉ"),
@@ -656,7 +743,9 @@ class LeaveForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"] = person_picker(_("Cá nhân"), user=user, error_messages={"required": _("Chọn cá nhân.")})
+        self.fields["person"] = person_picker(
+            _("Cá nhân"), user=user, error_messages={"required": _("Chọn cá nhân.")}
+        )
         self.fields["start"].error_messages["required"] = _("Nhập ngày bắt đầu nghỉ.")
         self.fields["end"].error_messages["required"] = _("Nhập ngày kết thúc nghỉ.")
         self.order_fields(["person", "kind", "start", "end", "note"])
@@ -696,7 +785,7 @@ class AwardChoiceField(forms.ModelChoiceField):
         return obj.name if obj.is_active else f"{obj.name} " + str(_("[không còn dùng]"))
 
 
-class AwardRecordForm(ServiceErrorsMixin, forms.Form):
+class AwardRecordForm(PickerFormMixin, ServiceErrorsMixin, forms.Form):
     """An award received in the past. The recipient kind chooses the recipient field shown and the
     awards offered (the page re-renders both through htmx when it changes)."""
 
@@ -707,7 +796,10 @@ class AwardRecordForm(ServiceErrorsMixin, forms.Form):
         choices=RECIPIENT_CHOICES,
         widget=forms.RadioSelect,
         initial=Subject.INDIVIDUAL,
-        error_messages={"required": _("Chọn đối tượng được khen."), "invalid_choice": _("Đối tượng không hợp lệ.")},
+        error_messages={
+            "required": _("Chọn đối tượng được khen."),
+            "invalid_choice": _("Đối tượng không hợp lệ."),
+        },
     )
     person = forms.Field(required=False)
     unit = UnitField(label=_("Tập thể"), queryset=Unit.objects.none(), required=False)
@@ -758,14 +850,19 @@ class AwardRecordForm(ServiceErrorsMixin, forms.Form):
     )
     source = forms.ChoiceField(
         label=_("Nguồn"),
-        choices=[(AwardSource.IMPORTED, AwardSource.IMPORTED.label), (AwardSource.MANUAL, AwardSource.MANUAL.label)],
+        choices=[
+            (AwardSource.IMPORTED, AwardSource.IMPORTED.label),
+            (AwardSource.MANUAL, AwardSource.MANUAL.label),
+        ],
         initial=AwardSource.IMPORTED,
     )
     counts_for_regular = forms.BooleanField(
         label=_("Tính cho khen thưởng thường xuyên"),
         required=False,
         initial=True,
-        help_text=_("Bỏ chọn với khen thưởng đột xuất, theo chuyên đề: không tính cho khen thưởng thường xuyên."),
+        help_text=_(
+            "Bỏ chọn với khen thưởng đột xuất, theo chuyên đề: không tính cho khen thưởng thường xuyên."
+        ),
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
 
@@ -778,16 +875,34 @@ class AwardRecordForm(ServiceErrorsMixin, forms.Form):
         issuers = selectors.issuing_units_for(user)
         keep = [getattr(record, name) for name in ("unit", "issuing_unit")] if record is not None else []
         if keep and keep[0] is not None and not units.filter(pk=keep[0].pk).exists():
-            units = Unit.objects.filter(pk__in=[*units.values_list("pk", flat=True), keep[0].pk]).order_by("path")
+            units = Unit.objects.filter(pk__in=[*units.values_list("pk", flat=True), keep[0].pk]).order_by(
+                "path"
+            )
         if len(keep) > 1 and keep[1] is not None and not issuers.filter(pk=keep[1].pk).exists():
-            issuers = Unit.objects.filter(pk__in=[*issuers.values_list("pk", flat=True), keep[1].pk]).order_by("path")
+            issuers = Unit.objects.filter(
+                pk__in=[*issuers.values_list("pk", flat=True), keep[1].pk]
+            ).order_by("path")
         self.fields["unit"].queryset = units
         self.fields["issuing_unit"].queryset = issuers
         self.fields["recipient"].widget.attrs["data-switch"] = True
         subject = self.subject
-        self.fields["award"].queryset = AwardType.objects.filter(**{f"for_{_SUBJECT_FIELD[subject]}": True}).order_by(
-            "category", "-precedence", "code"
-        )
+        shown, message = {
+            Subject.INDIVIDUAL: ("person", _("Chọn cá nhân được khen.")),
+            Subject.COLLECTIVE: ("unit", _("Chọn tập thể được khen.")),
+            Subject.HOUSEHOLD: ("household_name", _("Ghi tên hộ gia đình được khen.")),
+        }[subject]
+        self.fields[shown].required = True
+        self.fields[shown].error_messages["required"] = message
+        self.fields["award"].queryset = AwardType.objects.filter(
+            **{f"for_{_SUBJECT_FIELD[subject]}": True}
+        ).order_by("category", "-precedence", "code")
+        # Titles apart from forms, as the catalog keeps them.
+        groups: dict[str, list] = {}
+        for award in self.fields["award"].queryset:
+            groups.setdefault(str(award.get_category_display()), []).append(
+                (award.pk, self.fields["award"].label_from_instance(award))
+            )
+        self.fields["award"].choices = EMPTY + list(groups.items())
         self.order_fields(list(AWARD_ORDER))
 
     @property
@@ -796,18 +911,15 @@ class AwardRecordForm(ServiceErrorsMixin, forms.Form):
         return value if value in _SUBJECT_FIELD else Subject.INDIVIDUAL
 
     def shown_fields(self):
-        recipient_field = {Subject.INDIVIDUAL: "person", Subject.COLLECTIVE: "unit", Subject.HOUSEHOLD: "household_name"}[
-            self.subject
+        recipient_field = {
+            Subject.INDIVIDUAL: "person",
+            Subject.COLLECTIVE: "unit",
+            Subject.HOUSEHOLD: "household_name",
+        }[self.subject]
+        names = ["recipient", recipient_field] + [
+            name for name in AWARD_ORDER if name not in _RECIPIENT_FIELDS
         ]
-        names = ["recipient", recipient_field] + [name for name in AWARD_ORDER if name not in _RECIPIENT_FIELDS]
         return [self[name] for name in names]
-
-    def award_groups(self):
-        """The offered awards by category: titles apart from forms, as the catalog keeps them."""
-        groups: dict[str, list] = {}
-        for award in self.fields["award"].queryset:
-            groups.setdefault(award.get_category_display(), []).append(award)
-        return groups
 
     def clean_decision_number(self) -> str:
         return clean_text(self.cleaned_data["decision_number"])
@@ -837,14 +949,18 @@ class AwardRecordForm(ServiceErrorsMixin, forms.Form):
                 self.add_error("unit", _("Chọn tập thể được khen."))
         elif subject == Subject.HOUSEHOLD:
             cleaned["person"], cleaned["unit"] = None, None
-            if not household:
+            if not household and "household_name" not in self.errors:
                 self.add_error("household_name", _("Ghi tên hộ gia đình được khen."))
         issuing_unit, issuer_name = cleaned.get("issuing_unit"), cleaned.get("issuer_name")
         if issuing_unit and issuer_name:
             self.add_error("issuer_name", _("Chọn cơ quan trong danh sách hoặc ghi tên, không cả hai."))
         elif not issuing_unit and not issuer_name and "issuing_unit" not in self.errors:
-            self.add_error("issuing_unit", _("Cho biết cơ quan quyết định: chọn trong danh sách hoặc ghi tên."))
-        if subject == Subject.HOUSEHOLD and not (issuing_unit and scopes.can(self.user, "records.manage", issuing_unit)):
+            self.add_error(
+                "issuing_unit", _("Cho biết cơ quan quyết định: chọn trong danh sách hoặc ghi tên.")
+            )
+        if subject == Subject.HOUSEHOLD and not (
+            issuing_unit and scopes.can(self.user, "records.manage", issuing_unit)
+        ):
             if "issuing_unit" not in self.errors:
                 # A household belongs to no unit: the register keeps it under the unit that decided.
                 self.add_error(
@@ -866,7 +982,11 @@ class AwardRecordForm(ServiceErrorsMixin, forms.Form):
         return values
 
 
-_SUBJECT_FIELD = {Subject.INDIVIDUAL: "individual", Subject.COLLECTIVE: "collective", Subject.HOUSEHOLD: "household"}
+_SUBJECT_FIELD = {
+    Subject.INDIVIDUAL: "individual",
+    Subject.COLLECTIVE: "collective",
+    Subject.HOUSEHOLD: "household",
+}
 _RECIPIENT_FIELDS = {"recipient", "person", "unit", "household_name"}
 AWARD_ORDER = (
     "recipient",

@@ -72,7 +72,11 @@ def _sections(current: str) -> list[dict]:
 
 
 def _filter_units(user):
-    return list(org_selectors.units_visible_to(user, "records.view").only("code", "name", "depth", "path").order_by("path"))
+    return list(
+        org_selectors.units_visible_to(user, "records.view")
+        .only("code", "name", "depth", "path")
+        .order_by("path")
+    )
 
 
 def _person_to_manage(user, person_id):
@@ -137,6 +141,11 @@ def _list_response(request, template: str, context: dict):
     return response
 
 
+def _posted(request):
+    """The POST data, or None for a GET (an empty POST must still bind the form and show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_status(form) -> int:
     return 400 if form.errors else 200
 
@@ -156,7 +165,14 @@ def person_picker(request):
     if not field.isidentifier() or len(field) > 40:
         return HttpResponseBadRequest(_("Thiếu tên trường."))
     multiple = request.GET.get("multiple") == "1"
-    context = {"field": field, "multiple": multiple, "scope": request.GET.get("scope", "view"), "id": f"id_{field}"}
+    scope = "manage" if permission == "records.manage" else "view"
+    context = {
+        "field": field,
+        "multiple": multiple,
+        "scope": scope,
+        "id": f"id_{field}",
+        "pick_query": urlencode({"field": field, "multiple": "1" if multiple else "0", "scope": scope}),
+    }
     if "pick" in request.GET:
         person = org_selectors.access_person(user, request.GET["pick"], permission)
         if multiple and str(person.pk) in request.GET.getlist(field):
@@ -167,7 +183,9 @@ def person_picker(request):
     people = None
     more = False
     if len("".join(search_terms(query))) >= 2:
-        people = list(org_selectors.people_search(user, query=query, permission=permission)[: PICKER_LIMIT + 1])
+        people = list(
+            org_selectors.people_search(user, query=query, permission=permission)[: PICKER_LIMIT + 1]
+        )
         more = len(people) > PICKER_LIMIT
         people = people[:PICKER_LIMIT]
     context.update({"people": people, "more": more, "query": query})
@@ -274,7 +292,7 @@ def rating_create(request):
     if request.GET.get("year", "").isdigit():
         initial["year"] = int(request.GET["year"])
     initial.update({"person": person, "unit": unit})
-    form = RatingForm(request.POST or None, user=user, initial=initial)
+    form = RatingForm(_posted(request), user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -308,7 +326,9 @@ def rating_create(request):
 def rating_edit(request, pk: int):
     user = request.user
     rating = _for_change(selectors.access_rating, user, pk)
-    form = RatingForm(request.POST or None, user=user, editing=True, initial={"rating": rating.rating, "note": rating.note})
+    form = RatingForm(
+        _posted(request), user=user, editing=True, initial={"rating": rating.rating, "note": rating.note}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.rating_set(
@@ -393,7 +413,7 @@ def rating_sheet(request):
         for name, errors in failed.items():
             for error in errors:
                 sheet.add_error(name, error)
-        context["failed_count"] = len(failed)
+    context["failed_count"] = len(sheet.errors) if sheet.is_bound else 0
     return render(request, "records/rating_sheet.html", context, status=_form_status(sheet))
 
 
@@ -416,7 +436,8 @@ def _filtered_initiatives(user, values: dict):
     unit = values.get("unit")
     if unit is not None:
         initiatives = initiatives.filter(
-            Q(unit__path__startswith=unit.path) | Q(author_links__person__current_unit__path__startswith=unit.path)
+            Q(unit__path__startswith=unit.path)
+            | Q(author_links__person__current_unit__path__startswith=unit.path)
         )
         distinct = True
     query = values.get("q") or ""
@@ -456,11 +477,15 @@ def initiative_list(request):
 def initiative_create(request):
     user = request.user
     scopes.require(user, "records.manage")
-    person = org_selectors.access_person(user, request.GET["person"], "records.view") if request.GET.get("person") else None
+    person = (
+        org_selectors.access_person(user, request.GET["person"], "records.view")
+        if request.GET.get("person")
+        else None
+    )
     initial = {"authors": [person] if person else [], "unit": person.current_unit if person else None}
     if initial["unit"] is not None and not scopes.can(user, "records.manage", initial["unit"]):
         initial["unit"] = None
-    form = InitiativeForm(request.POST or None, user=user, initial=initial)
+    form = InitiativeForm(_posted(request), user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             initiative = services.initiative_create(
@@ -501,11 +526,14 @@ def initiative_edit(request, pk: int):
         )
     }
     initial["authors"] = [link.person for link in initiative.author_links.all()]
-    form = InitiativeForm(request.POST or None, user=user, initiative=initiative, initial=initial)
+    form = InitiativeForm(_posted(request), user=user, initiative=initiative, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             initiative = services.initiative_update(
-                actor=user, initiative=initiative, authors=form.cleaned_data["authors"], **form.service_values()
+                actor=user,
+                initiative=initiative,
+                authors=form.cleaned_data["authors"],
+                **form.service_values(),
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -603,7 +631,9 @@ def discipline_create(request):
         form = DisciplineForm(user=user, initial=_switch_initial(request))
         _switch_fields(request, form, "type")
         return render(request, "records/discipline_form.html#fields", {"form": form})
-    form = DisciplineForm(request.POST or None, user=user, initial={"person": person, "type": request.GET.get("type")})
+    form = DisciplineForm(
+        _posted(request), user=user, initial={"person": person, "type": request.GET.get("type")}
+    )
     _switch_fields(request, form, "type")
     if request.method == "POST" and form.is_valid():
         subject = form.cleaned_data["person"]
@@ -639,9 +669,12 @@ def discipline_edit(request, pk: int):
         form = DisciplineForm(user=user, person=discipline.person, initial=_switch_initial(request))
         _switch_fields(request, form, "type")
         return render(request, "records/discipline_form.html#fields", {"form": form})
-    initial = {name: getattr(discipline, name) for name in ("level", "decision", "pending_kind", "start", "end", "note")}
+    initial = {
+        name: getattr(discipline, name)
+        for name in ("level", "decision", "pending_kind", "start", "end", "note")
+    }
     initial["type"] = "pending" if discipline.pending else "discipline"
-    form = DisciplineForm(request.POST or None, user=user, person=discipline.person, initial=initial)
+    form = DisciplineForm(_posted(request), user=user, person=discipline.person, initial=initial)
     _switch_fields(request, form, "type")
     if request.method == "POST" and form.is_valid():
         try:
@@ -665,7 +698,9 @@ def discipline_delete(request, pk: int):
     user = request.user
     discipline = _for_change(selectors.access_discipline, user, pk)
     services.discipline_delete(actor=user, discipline=discipline)
-    messages.success(request, _("Đã xóa một dòng kỷ luật, vụ việc của %(name)s.") % {"name": discipline.person.full_name})
+    messages.success(
+        request, _("Đã xóa một dòng kỷ luật, vụ việc của %(name)s.") % {"name": discipline.person.full_name}
+    )
     return redirect("records:discipline_list")
 
 
@@ -715,7 +750,7 @@ def leave_create(request):
     user = request.user
     scopes.require(user, "records.manage")
     person = _person_to_manage(user, request.GET["person"]) if request.GET.get("person") else None
-    form = LeaveForm(request.POST or None, user=user, initial={"person": person, "kind": request.GET.get("kind")})
+    form = LeaveForm(_posted(request), user=user, initial={"person": person, "kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         values = form.service_values()
         try:
@@ -725,7 +760,8 @@ def leave_create(request):
         else:
             messages.success(
                 request,
-                _("Đã ghi %(kind)s của %(name)s.") % {"kind": leave.get_kind_display().lower(), "name": values["person"].full_name},
+                _("Đã ghi %(kind)s của %(name)s.")
+                % {"kind": leave.get_kind_display().lower(), "name": values["person"].full_name},
             )
             if person is not None:
                 return redirect("records:person_records", pk=person.pk)
@@ -818,7 +854,11 @@ def award_export(request):
 
     def recipient(record):
         if record.person_id:
-            return record.person.full_name, _("Cá nhân"), record.person.current_unit.name if record.person.current_unit_id else ""
+            return (
+                record.person.full_name,
+                _("Cá nhân"),
+                record.person.current_unit.name if record.person.current_unit_id else "",
+            )
         if record.unit_id:
             return record.unit.name, _("Tập thể"), record.unit.code
         return record.household_name, _("Hộ gia đình"), ""
@@ -829,7 +869,9 @@ def award_export(request):
             *recipient(record),
             record.award.name,
             record.award.get_category_display(),
-            record.period_start if record.period_start == record.period_end else f"{record.period_start}–{record.period_end}",
+            record.period_start
+            if record.period_start == record.period_end
+            else f"{record.period_start}–{record.period_end}",
             record.decision_number,
             record.decision_date,
             record.issuing_unit.name if record.issuing_unit_id else record.issuer_name,
@@ -895,7 +937,7 @@ def award_create(request):
     initial = {"person": person, "unit": unit}
     if unit is not None:
         initial["recipient"] = Subject.COLLECTIVE
-    form = AwardRecordForm(request.POST or None, user=user, initial=initial)
+    form = AwardRecordForm(_posted(request), user=user, initial=initial)
     _switch_fields(request, form, "recipient")
     if request.method == "POST" and form.is_valid() and _check_award_recipient(user, form):
         try:
@@ -919,7 +961,9 @@ def _award_from_decision(request, record) -> bool:
     if record.source == AwardSource.DECISION:
         messages.error(
             request,
-            _("Khen thưởng này do quyết định trên hệ thống ghi vào sổ: không sửa hay xóa ở đây; muốn hủy phải ban hành quyết định thu hồi."),
+            _(
+                "Khen thưởng này do quyết định trên hệ thống ghi vào sổ: không sửa hay xóa ở đây; muốn hủy phải ban hành quyết định thu hồi."
+            ),
         )
         return True
     return False
@@ -956,11 +1000,15 @@ def award_edit(request, pk: int):
         )
     }
     initial["recipient"] = (
-        Subject.INDIVIDUAL if record.person_id else Subject.COLLECTIVE if record.unit_id else Subject.HOUSEHOLD
+        Subject.INDIVIDUAL
+        if record.person_id
+        else Subject.COLLECTIVE
+        if record.unit_id
+        else Subject.HOUSEHOLD
     )
     if initial["period_end"] == initial["period_start"]:
         initial["period_end"] = None
-    form = AwardRecordForm(request.POST or None, user=user, record=record, initial=initial)
+    form = AwardRecordForm(_posted(request), user=user, record=record, initial=initial)
     _switch_fields(request, form, "recipient")
     if request.method == "POST" and form.is_valid() and _check_award_recipient(user, form):
         try:
@@ -1005,8 +1053,14 @@ def person_records(request, pk: int):
         {
             "person": person,
             "ratings": list(selectors.person_ratings(person)),
-            "initiatives": list(selectors.person_initiatives(person).select_related("unit").prefetch_related("author_links__person")),
-            "disciplines": list(selectors.disciplines_visible_to(user).filter(person=person).order_by("-start", "-id")),
+            "initiatives": list(
+                selectors.person_initiatives(person)
+                .select_related("unit")
+                .prefetch_related("author_links__person")
+            ),
+            "disciplines": list(
+                selectors.disciplines_visible_to(user).filter(person=person).order_by("-start", "-id")
+            ),
             "leaves": list(selectors.leaves_visible_to(user).filter(person=person).order_by("-start", "-id")),
             "awards": list(selectors.person_award_history(person)),
             "can_manage": can_manage,

@@ -30,7 +30,6 @@ from thidua.rules.rulesets import EffectiveRuleset, ruleset_for
 INDIVIDUAL = "individual"
 COLLECTIVE = "collective"
 TICK, CROSS, QUESTION = "✓", "✗", "?"
-DAYS_PER_MONTH = 365.25 / 12
 
 # Predicates whose ``award`` parameter names a title that members or the subject must hold in the
 # achievement year: those awards are evaluated first, in the same run, when asked for.
@@ -398,7 +397,9 @@ def months_worked(tenure: tuple[datetime.date | None, datetime.date | None], lea
         overlap_start, overlap_end = max(first, leave_start), min(last, leave_end)
         if overlap_end >= overlap_start:
             days -= (overlap_end - overlap_start).days + 1
-    return math.floor(days / DAYS_PER_MONTH * 10) / 10
+    days_in_year = (datetime.date(year, 12, 31) - datetime.date(year, 1, 1)).days + 1
+    # Months as a share of the year (a whole year is exactly 12), truncated to one decimal.
+    return math.floor(days * 12 / days_in_year * 10 + 1e-9) / 10
 
 
 def p_months_worked_at_least(ctx: Context, params: dict) -> tuple[bool | None, str]:

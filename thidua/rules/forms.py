@@ -43,24 +43,50 @@ class ScreeningForm(forms.Form):
             "min_value": _("Năm xét phải từ %(limit_value)s trở về sau."),
         },
     )
-    as_of = date_field(_("Xét theo quy định tại ngày"), help_text=_("Quy định áp dụng là quy định có hiệu lực vào ngày này."))
-    extra = forms.MultipleChoiceField(label=_("Xét thêm"), required=False, widget=forms.CheckboxSelectMultiple)
+    as_of = date_field(
+        _("Xét theo quy định tại ngày"), help_text=_("Quy định áp dụng là quy định có hiệu lực vào ngày này.")
+    )
+    extra = forms.MultipleChoiceField(
+        label=_("Xét thêm"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     award = forms.ChoiceField(label=_("Danh hiệu"), required=False)
-    verdict = forms.ChoiceField(label=_("Kết quả"), required=False, choices=[("", _("Tất cả"))] + Verdict.choices)
+    verdict = forms.ChoiceField(
+        label=_("Kết quả"), required=False, choices=[("", _("Tất cả"))] + Verdict.choices
+    )
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
     sub = forms.ChoiceField(label=_("Đơn vị trực thuộc"), required=False)
 
-    def __init__(self, data=None, *, units: list, root, awards: list[AwardType], annual: list[str], optional: list[str], initial=None):
+    def __init__(
+        self,
+        data=None,
+        *,
+        units: list,
+        root,
+        awards: list[AwardType],
+        annual: list[str],
+        optional: list[str],
+        initial=None,
+    ):
         super().__init__(data, initial=initial)
         self.fields["unit"].choices = [(unit.code, _unit_label(unit)) for unit in units]
         by_code = {award.code: award for award in awards}
         self.fields["extra"].choices = [(code, by_code[code].name) for code in optional]
-        self.fields["award"].choices = [("", _("Tất cả"))] + [(code, _award_label(by_code[code])) for code in annual + optional]
-        subtree = [unit for unit in units if root is not None and unit.path.startswith(root.path) and unit.pk != root.pk]
-        self.fields["sub"].choices = [("", _("Toàn bộ"))] + [(unit.code, _unit_label(unit)) for unit in subtree]
+        self.fields["award"].choices = [("", _("Tất cả"))] + [
+            (code, _award_label(by_code[code])) for code in annual + optional
+        ]
+        subtree = [
+            unit
+            for unit in units
+            if root is not None and unit.path.startswith(root.path) and unit.pk != root.pk
+        ]
+        self.fields["sub"].choices = [("", _("Toàn bộ"))] + [
+            (unit.code, _unit_label(unit)) for unit in subtree
+        ]
         self.subunits = {unit.code: unit for unit in subtree}
         self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs.update({"placeholder": _("Họ tên, có dấu hoặc không dấu"), "autocomplete": "off"})
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Họ tên, có dấu hoặc không dấu"), "autocomplete": "off"}
+        )
         self.fields["year"].widget.attrs.update({"min": MIN_YEAR, "max": timezone.localdate().year})
 
     def clean_year(self) -> int:
@@ -78,14 +104,16 @@ class ScreeningForm(forms.Form):
 
 
 class RulesetQueryForm(forms.Form):
-    """"Quy định nào áp dụng vào ngày …?" — for a unit, since provincial overrides depend on it."""
+    """ "Quy định nào áp dụng vào ngày …?" — for a unit, since provincial overrides depend on it."""
 
     on = date_field(_("Vào ngày"), required=True)
     unit = forms.ChoiceField(label=_("Cho đơn vị"), required=False)
 
     def __init__(self, data=None, *, units: list, initial=None):
         super().__init__(data, initial=initial)
-        self.fields["unit"].choices = [("", _("Không chọn (chỉ quy định chung)"))] + [(unit.code, _unit_label(unit)) for unit in units]
+        self.fields["unit"].choices = [("", _("Không chọn (chỉ quy định chung)"))] + [
+            (unit.code, _unit_label(unit)) for unit in units
+        ]
 
 
 # ---------------------------------------------------------------- overrides
@@ -96,7 +124,7 @@ _FALSE = {"không", "khong", "false", "0", "sai", "no"}
 
 
 def parse_number(text: str) -> int | float:
-    """"0,7", "0.7", "70%", "1.500.000" → a number; ValueError for anything else."""
+    """ "0,7", "0.7", "70%", "1.500.000" → a number; ValueError for anything else."""
     raw = text.strip().replace(" ", "")
     percent = raw.endswith("%")
     if percent:
@@ -124,20 +152,28 @@ class OverrideForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Áp dụng cho đơn vị này và mọi đơn vị trực thuộc."),
     )
-    target = forms.ChoiceField(label=_("Tham số"), error_messages={"invalid_choice": _("Chọn một tham số trong danh sách.")})
+    target = forms.ChoiceField(
+        label=_("Tham số"), error_messages={"invalid_choice": _("Chọn một tham số trong danh sách.")}
+    )
     value = forms.CharField(
         label=_("Giá trị mới"),
         max_length=500,
-        help_text=_("Số: 0,7 hoặc 70%. Có/không: “có” hoặc “không”. Danh sách: các giá trị cách nhau bằng dấu phẩy."),
+        help_text=_(
+            "Số: 0,7 hoặc 70%. Có/không: “có” hoặc “không”. Danh sách: các giá trị cách nhau bằng dấu phẩy."
+        ),
     )
     valid_from = date_field(_("Hiệu lực từ ngày"), required=True)
     valid_to = date_field(_("Hiệu lực đến ngày"), help_text=_("Để trống nếu chưa có ngày hết hiệu lực."))
     legal_source = forms.CharField(
         label=_("Căn cứ"),
         max_length=255,
-        help_text=_("Số, ngày và cơ quan ban hành văn bản, ví dụ: Quyết định 12/2025/QĐ-UBND ngày 10/3/2025 của UBND tỉnh."),
+        help_text=_(
+            "Số, ngày và cơ quan ban hành văn bản, ví dụ: Quyết định 12/2025/QĐ-UBND ngày 10/3/2025 của UBND tỉnh."
+        ),
     )
-    certainty = forms.ChoiceField(label=_("Mức xác thực"), choices=Certainty.choices, initial=Certainty.PROVINCIAL)
+    certainty = forms.ChoiceField(
+        label=_("Mức xác thực"), choices=Certainty.choices, initial=Certainty.PROVINCIAL
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, data=None, *, units, paths: list[OverridablePath], unit_required: bool, initial=None):
@@ -219,7 +255,8 @@ class OverrideEndForm(ServiceErrorsMixin, forms.Form):
         day = self.cleaned_data["valid_to"]
         if day < self.override.valid_from:
             raise ValidationError(
-                _("Ngày kết thúc không được trước ngày bắt đầu hiệu lực (%(day)s).") % {"day": f"{self.override.valid_from:%d/%m/%Y}"}
+                _("Ngày kết thúc không được trước ngày bắt đầu hiệu lực (%(day)s).")
+                % {"day": f"{self.override.valid_from:%d/%m/%Y}"}
             )
         return day
 
@@ -230,7 +267,12 @@ class OverrideFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"),
         required=False,
-        choices=[("", _("Tất cả")), ("active", _("Đang áp dụng")), ("future", _("Chưa đến ngày áp dụng")), ("ended", _("Đã hết hiệu lực"))],
+        choices=[
+            ("", _("Tất cả")),
+            ("active", _("Đang áp dụng")),
+            ("future", _("Chưa đến ngày áp dụng")),
+            ("ended", _("Đã hết hiệu lực")),
+        ],
     )
 
     def __init__(self, data=None, *, units: list):
@@ -255,9 +297,15 @@ class OverrideFilterForm(forms.Form):
 
 class BaseSalaryForm(ServiceErrorsMixin, forms.Form):
     effective_from = date_field(_("Áp dụng từ ngày"), required=True)
-    amount = forms.CharField(label=_("Mức lương cơ sở (đồng)"), max_length=20, help_text=_("Ví dụ: 2.340.000"))
-    legal_source = forms.CharField(label=_("Căn cứ"), max_length=255, help_text=_("Ví dụ: Nghị định 73/2024/NĐ-CP."))
-    certainty = forms.ChoiceField(label=_("Mức xác thực"), choices=Certainty.choices, initial=Certainty.VERIFIED)
+    amount = forms.CharField(
+        label=_("Mức lương cơ sở (đồng)"), max_length=20, help_text=_("Ví dụ: 2.340.000")
+    )
+    legal_source = forms.CharField(
+        label=_("Căn cứ"), max_length=255, help_text=_("Ví dụ: Nghị định 73/2024/NĐ-CP.")
+    )
+    certainty = forms.ChoiceField(
+        label=_("Mức xác thực"), choices=Certainty.choices, initial=Certainty.VERIFIED
+    )
 
     def clean_amount(self) -> int:
         text = self.cleaned_data["amount"].strip().replace(" ", "").replace(".", "").replace(",", "")
@@ -284,20 +332,35 @@ class AwardTypeForm(ServiceErrorsMixin, forms.Form):
     artifacts = forms.CharField(label=_("Hiện vật"), max_length=255, required=False)
     conferrer = forms.CharField(label=_("Thẩm quyền quyết định"), max_length=255, required=False)
     conferrer_unit_kinds = forms.MultipleChoiceField(
-        label=_("Loại đơn vị có thẩm quyền"), required=False, choices=UnitKind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Loại đơn vị có thẩm quyền"),
+        required=False,
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     precedence = forms.IntegerField(
         label=_("Thứ bậc"),
         min_value=0,
         max_value=1000,
-        help_text=_("Số lớn hơn là mức cao hơn; khi cùng thời gian đạt nhiều danh hiệu, chỉ thưởng danh hiệu có thứ bậc cao nhất."),
+        help_text=_(
+            "Số lớn hơn là mức cao hơn; khi cùng thời gian đạt nhiều danh hiệu, chỉ thưởng danh hiệu có thứ bậc cao nhất."
+        ),
         error_messages={"invalid": _("Nhập một số nguyên."), "min_value": _("Thứ bậc không được âm.")},
     )
     annual = forms.BooleanField(label=_("Xét hằng năm (hiện trên trang bình xét)"), required=False)
     legal_source = forms.CharField(label=_("Căn cứ"), max_length=255, required=False)
     is_active = forms.BooleanField(label=_("Đang dùng"), required=False)
 
-    FIELDS = ("name", "short_name", "artifacts", "conferrer", "conferrer_unit_kinds", "precedence", "annual", "legal_source", "is_active")
+    FIELDS = (
+        "name",
+        "short_name",
+        "artifacts",
+        "conferrer",
+        "conferrer_unit_kinds",
+        "precedence",
+        "annual",
+        "legal_source",
+        "is_active",
+    )
 
     def service_values(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -305,4 +368,3 @@ class AwardTypeForm(ServiceErrorsMixin, forms.Form):
             values[name] = clean_text(values[name])
         values["conferrer_unit_kinds"] = list(values["conferrer_unit_kinds"])
         return values
-

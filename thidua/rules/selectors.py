@@ -23,10 +23,25 @@ from django.utils.translation import gettext_lazy
 from thidua.accounts import scopes
 from thidua.common.text import fold, search_terms
 from thidua.records.enums import DisciplineLevel, Rating, Scope
-from thidua.rules.engine import COLLECTIVE, INDIVIDUAL, QuotaStatus, RuleResult, ScreeningResult, VerdictResult, screen
+from thidua.rules.engine import (
+    COLLECTIVE,
+    INDIVIDUAL,
+    QuotaStatus,
+    RuleResult,
+    ScreeningResult,
+    VerdictResult,
+    screen,
+)
 from thidua.rules.enums import AwardCategory, Certainty, RoundingMode, Subject, Verdict
 from thidua.rules.models import AwardType, BaseSalaryRate, RuleOverride
-from thidua.rules.rulesets import EffectiveRuleset, RulesetError, get_at_path, ruleset_for, set_at_path, shipped_rulesets
+from thidua.rules.rulesets import (
+    EffectiveRuleset,
+    RulesetError,
+    get_at_path,
+    ruleset_for,
+    set_at_path,
+    shipped_rulesets,
+)
 
 # Achievement years before the first recorded rules make no sense to screen.
 MIN_YEAR = 1990
@@ -35,7 +50,11 @@ MIN_YEAR = 1990
 TAB_PEOPLE, TAB_UNITS = "ca-nhan", "tap-the"
 
 VERDICT_LABELS = dict(Verdict.choices)
-VERDICT_BADGES = {Verdict.ELIGIBLE: "badge-ok", Verdict.INELIGIBLE: "badge-off", Verdict.NEEDS_REVIEW: "badge-warn"}
+VERDICT_BADGES = {
+    Verdict.ELIGIBLE: "badge-ok",
+    Verdict.INELIGIBLE: "badge-off",
+    Verdict.NEEDS_REVIEW: "badge-warn",
+}
 
 
 def verdict_short(verdict: str) -> str:
@@ -78,16 +97,27 @@ def screening_units(user, permission: str = "screening.view") -> list:
     """The units the user may screen (or read rules for), in tree order."""
     from thidua.organizations.selectors import units_visible_to
 
-    return list(units_visible_to(user, permission).only("pk", "code", "name", "path", "depth", "valid_to").order_by("path"))
+    return list(
+        units_visible_to(user, permission)
+        .only("pk", "code", "name", "path", "depth", "valid_from", "valid_to")
+        .order_by("path")
+    )
 
 
-def default_root(user, units: list, permission: str = "screening.view"):
-    """The outermost unit of the user's scope: where their role was given (the first, when several)."""
+def default_root(user, units: list, permission: str = "screening.view", today: datetime.date | None = None):
+    """The outermost unit of the user's scope, where their role was given; a unit still working
+    today before one that has ceased (a role kept on a merged department for its history)."""
+    today = today or timezone.localdate()
     paths = scopes.scope_paths(user, permission)
     by_path = {unit.path: unit for unit in units}
-    for path in paths or []:
-        if path in by_path:
-            return by_path[path]
+    roots = [
+        by_path[path]
+        for path in (paths if paths is not None else [u.path for u in units if u.depth == 0])
+        if path in by_path
+    ]
+    working = [unit for unit in roots if unit.is_valid_on(today)]
+    if working or roots:
+        return (working or roots)[0]
     return units[0] if units else None
 
 
@@ -95,14 +125,21 @@ def catalog() -> list[AwardType]:
     return list(AwardType.objects.all())
 
 
+def _by_rank(awards: list[AwardType]) -> list[AwardType]:
+    # Ascending rank, titles before forms: LĐTT, CSTĐCS, CSTĐ tỉnh…, then Giấy khen, Bằng khen.
+    return sorted(
+        awards, key=lambda award: (award.category != AwardCategory.TITLE, award.precedence, award.code)
+    )
+
+
 def annual_codes(awards: list[AwardType]) -> list[str]:
     """The annual titles screened by default (LĐTT, CSTĐCS, CSTĐ tỉnh, TTLĐTT, TTLĐXS, Cờ thi đua…)."""
-    return [award.code for award in awards if award.annual and award.is_active]
+    return [award.code for award in _by_rank(awards) if award.annual and award.is_active]
 
 
 def optional_codes(awards: list[AwardType]) -> list[str]:
     """Awards that may be added to a screening on request (Bằng khen tỉnh, Giấy khen…)."""
-    return [award.code for award in awards if not award.annual and award.is_active]
+    return [award.code for award in _by_rank(awards) if not award.annual and award.is_active]
 
 
 # ---------------------------------------------------------------- the screening table
@@ -110,15 +147,15 @@ def optional_codes(awards: list[AwardType]) -> list[str]:
 
 @dataclass
 class ReasonLine:
-    """One rule checked, flattened for display (``depth`` > 0 for the parts of "any of"/"all of")."""
+    """One rule checked, for display; the parts of an "any of"/"all of" rule are its children."""
 
-    depth: int
     rule: str
     label: str
     passed: bool | None
     message: str
     source: str
     certainty: str
+    children: list["ReasonLine"] = field(default_factory=list)
 
     @property
     def mark(self) -> str:
@@ -129,6 +166,16 @@ class ReasonLine:
         return "badge-ok" if self.passed is True else "badge-off" if self.passed is False else "badge-warn"
 
     @property
+    def mark_title(self) -> str:
+        return (
+            _("Đạt")
+            if self.passed is True
+            else _("Không đạt")
+            if self.passed is False
+            else _("Chưa xác định")
+        )
+
+    @property
     def certainty_label(self) -> str:
         return certainty_badge(self.certainty)
 
@@ -136,46 +183,37 @@ class ReasonLine:
     def certainty_class(self) -> str:
         return "badge-warn" if self.certainty == Certainty.RECOLLECTION else ""
 
-    @property
-    def indent(self) -> str:
-        return "\u2003" * self.depth
-
 
 def _without_source(message: str, source: str) -> str:
-    # The engine appends " — <source>" to every message; pages show the source on its own line.
+    # The engine appends " — <source>" to every message; pages show the source on its own.
     suffix = f" — {source}"
     return message[: -len(suffix)] if source and message.endswith(suffix) else message
 
 
-def reason_lines(reasons: list[RuleResult], depth: int = 0) -> list[ReasonLine]:
-    lines = []
-    for reason in reasons:
-        lines.append(
-            ReasonLine(
-                depth=depth,
-                rule=reason.rule,
-                label=reason.label,
-                passed=reason.passed,
-                message=_without_source(reason.message, reason.source),
-                source=reason.source,
-                certainty=reason.certainty,
-            )
+def _line(reason: RuleResult, children: list[ReasonLine]) -> ReasonLine:
+    if reason.children:
+        # A composite's message repeats its label and its parts' messages: the parts are shown below it.
+        message = (
+            _("đạt")
+            if reason.passed is True
+            else _("chưa đạt")
+            if reason.passed is False
+            else _("cần xem xét")
         )
-        lines.extend(reason_lines(reason.children, depth + 1))
-    return lines
+    else:
+        message = _without_source(reason.message, reason.source)
+    return ReasonLine(
+        reason.rule, reason.label, reason.passed, message, reason.source, reason.certainty, children
+    )
 
 
-def missing_lines(reasons: list[RuleResult], depth: int = 0) -> list[ReasonLine]:
-    """The rules not (yet) met; for "any of"/"all of", the parts not met under them."""
-    lines = []
-    for reason in reasons:
-        if reason.passed is True:
-            continue
-        lines.append(
-            ReasonLine(depth, reason.rule, reason.label, reason.passed, _without_source(reason.message, reason.source), reason.source, reason.certainty)
-        )
-        lines.extend(missing_lines(reason.children, depth + 1))
-    return lines
+def reason_lines(reasons: list[RuleResult]) -> list[ReasonLine]:
+    return [_line(reason, reason_lines(reason.children)) for reason in reasons]
+
+
+def missing_lines(reasons: list[RuleResult]) -> list[ReasonLine]:
+    """The rules not (yet) met; under an "any of"/"all of" rule, its parts not met."""
+    return [_line(reason, missing_lines(reason.children)) for reason in reasons if reason.passed is not True]
 
 
 @dataclass
@@ -233,7 +271,11 @@ class ScreeningRow:
         for cell in self.evaluated:
             if cell.code == Verdict.ELIGIBLE:
                 continue
-            missing = "; ".join(line.message for line in missing_lines(cell.verdict.reasons) if line.depth == 0)
+            missing = "; ".join(
+                _without_source(reason.message, reason.source)
+                for reason in cell.verdict.reasons
+                if reason.passed is not True
+            )
             parts.append(f"{cell.award.short_name or cell.award.name}: {missing}")
         return "\n".join(parts)
 
@@ -241,6 +283,12 @@ class ScreeningRow:
 @dataclass
 class QuotaView:
     status: QuotaStatus
+    # The province's or agency's values behind this quota (the national ruleset may leave it unset).
+    overrides: list["OverrideNote"] = field(default_factory=list)
+
+    @property
+    def share_label(self) -> str:
+        return format_share(self.status.max_share)
 
     @property
     def blocking(self) -> bool:
@@ -254,7 +302,11 @@ class QuotaView:
 
     @property
     def mode_label(self) -> str:
-        return _("Không được đề nghị vượt định mức") if self.status.mode == "block" else _("Cảnh báo khi vượt định mức")
+        return (
+            _("Không được đề nghị vượt định mức")
+            if self.status.mode == "block"
+            else _("Cảnh báo khi vượt định mức")
+        )
 
     @property
     def certainty_label(self) -> str:
@@ -291,8 +343,20 @@ class ScreeningTable:
         return self.result.ruleset
 
     @property
+    def override_notes(self) -> list["OverrideNote"]:
+        base = shipped_document(self.ruleset.code) or self.ruleset.document
+        return _override_notes(base, self.ruleset)
+
+    @property
     def quotas(self) -> list[QuotaView]:
-        return [QuotaView(status) for status in self.result.quotas]
+        # QuotaStatus names the award by its short name; the overrides name it by code.
+        codes = {award.short_name or award.code: award.code for award in self.awards}
+        notes = self.override_notes
+        views = []
+        for status in self.result.quotas:
+            prefix = f"parameters.quotas.{codes.get(status.award, status.award)}."
+            views.append(QuotaView(status, [note for note in notes if note.target.startswith(prefix)]))
+        return views
 
     @property
     def awards(self) -> list[AwardType]:
@@ -317,8 +381,13 @@ def _people_of(root, day: datetime.date) -> dict[int, tuple[str, str, str, str]]
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .order_by("person_id", "-start_date", "-id")
         .values_list(
-            "person_id", "person__family_name", "person__middle_name", "person__given_name", "person__sort_key",
-            "unit__name", "unit__path",
+            "person_id",
+            "person__family_name",
+            "person__middle_name",
+            "person__given_name",
+            "person__sort_key",
+            "unit__name",
+            "unit__path",
         )
     )
     people: dict[int, tuple[str, str, str, str]] = {}
@@ -329,7 +398,14 @@ def _people_of(root, day: datetime.date) -> dict[int, tuple[str, str, str, str]]
     return people
 
 
-def screening_table(*, root, year: int, as_of: datetime.date, extra_codes: list[str] | tuple = (), awards: list[AwardType] | None = None) -> ScreeningTable:
+def screening_table(
+    *,
+    root,
+    year: int,
+    as_of: datetime.date,
+    extra_codes: list[str] | tuple = (),
+    awards: list[AwardType] | None = None,
+) -> ScreeningTable:
     """Every person and collective of ``root``'s subtree with a verdict for each annual title (and the
     extra awards asked for), under the ruleset in force on ``as_of``. One engine run."""
     from thidua.organizations.models import Unit
@@ -341,10 +417,7 @@ def screening_table(*, root, year: int, as_of: datetime.date, extra_codes: list[
     ruleset = result.ruleset
     individual = [by_code[code] for code in codes if ruleset.award_rules(code, INDIVIDUAL)]
     collective = [by_code[code] for code in codes if ruleset.award_rules(code, COLLECTIVE)]
-    # Columns in ascending rank: LĐTT, CSTĐCS, CSTĐ tỉnh…; forms after the titles.
-    rank = lambda award: (award.category != AwardCategory.TITLE, award.precedence)  # noqa: E731
-    individual.sort(key=rank)
-    collective.sort(key=rank)
+    individual, collective = _by_rank(individual), _by_rank(collective)
 
     verdicts: dict[tuple[str, int], dict[str, VerdictResult]] = defaultdict(dict)
     for verdict in result.verdicts:
@@ -362,7 +435,12 @@ def screening_table(*, root, year: int, as_of: datetime.date, extra_codes: list[
 
     units = []
     if collective:
-        for unit in Unit.objects.under(root).valid_on(day).only("pk", "code", "name", "path", "parent_id").order_by("path"):
+        for unit in (
+            Unit.objects.under(root)
+            .valid_on(day)
+            .only("pk", "code", "name", "path", "parent_id")
+            .order_by("path")
+        ):
             row = ScreeningRow(COLLECTIVE, unit.pk, unit.name, unit.code, unit.name, unit.path, unit.path)
             found = verdicts.get((COLLECTIVE, unit.pk), {})
             row.cells = [Cell(award, found.get(award.code)) for award in collective]
@@ -433,7 +511,9 @@ def screening_export_rows(table: ScreeningTable, people: list[ScreeningRow], uni
 # ---------------------------------------------------------------- eligibility as JSON (API and CLI)
 
 
-def eligibility_payload(*, root, year: int, award_codes: list[str], as_of: datetime.date, person=None) -> dict[str, Any]:
+def eligibility_payload(
+    *, root, year: int, award_codes: list[str], as_of: datetime.date, person=None
+) -> dict[str, Any]:
     """The API's and the CLI's answer: one engine run, items for people (in Vietnamese name order)
     and, for collective awards, for the units of the subtree (in tree order)."""
     from thidua.organizations.models import Person, Unit
@@ -460,14 +540,26 @@ def eligibility_payload(*, root, year: int, award_codes: list[str], as_of: datet
                 people_order.update(Person.objects.filter(pk__in=missing).values_list("pk", "sort_key"))
     units = {}
     if unit_ids:
-        units = {pk: (code, path) for pk, code, path in Unit.objects.under(root).values_list("pk", "code", "path")}
+        units = {
+            pk: (code, path) for pk, code, path in Unit.objects.under(root).values_list("pk", "code", "path")
+        }
 
     award_order = {code: index for index, code in enumerate(award_codes)}
 
     def order(verdict: VerdictResult):
         if verdict.subject == INDIVIDUAL:
-            return (0, people_order.get(verdict.subject_id, ""), verdict.subject_id, award_order.get(verdict.award, 0))
-        return (1, units.get(verdict.subject_id, ("", ""))[1], verdict.subject_id, award_order.get(verdict.award, 0))
+            return (
+                0,
+                people_order.get(verdict.subject_id, ""),
+                verdict.subject_id,
+                award_order.get(verdict.award, 0),
+            )
+        return (
+            1,
+            units.get(verdict.subject_id, ("", ""))[1],
+            verdict.subject_id,
+            award_order.get(verdict.award, 0),
+        )
 
     items = []
     for verdict in sorted(result.verdicts, key=order):
@@ -476,7 +568,13 @@ def eligibility_payload(*, root, year: int, award_codes: list[str], as_of: datet
             item["person"] = verdict.subject_id
         else:
             item["unit"] = units.get(verdict.subject_id, ("", ""))[0]
-        item.update({"award": verdict.award, "verdict": verdict.verdict, "reasons": [reason.as_dict() for reason in verdict.reasons]})
+        item.update(
+            {
+                "award": verdict.award,
+                "verdict": verdict.verdict,
+                "reasons": [reason.as_dict() for reason in verdict.reasons],
+            }
+        )
         items.append(item)
     ruleset = result.ruleset
     return {
@@ -509,7 +607,11 @@ def quota_dict(status: QuotaStatus) -> dict[str, Any]:
 
 def screenable_codes(ruleset: EffectiveRuleset, codes: list[str]) -> list[str]:
     """The codes among ``codes`` for which the ruleset has criteria for a person or a collective."""
-    return [code for code in codes if ruleset.award_rules(code, INDIVIDUAL) or ruleset.award_rules(code, COLLECTIVE)]
+    return [
+        code
+        for code in codes
+        if ruleset.award_rules(code, INDIVIDUAL) or ruleset.award_rules(code, COLLECTIVE)
+    ]
 
 
 # ---------------------------------------------------------------- rulesets shown to people
@@ -608,7 +710,10 @@ def format_value(value: Any, key: str = "") -> str:
     if key == "certainty":
         return str(dict(Certainty.choices).get(value, value))
     if isinstance(value, list):
-        return ", ".join(str(DOCUMENT_LABELS.get(item, item)) if isinstance(item, str) else format_value(item) for item in value)
+        return ", ".join(
+            str(DOCUMENT_LABELS.get(item, item)) if isinstance(item, str) else format_value(item)
+            for item in value
+        )
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
@@ -620,7 +725,9 @@ PARAMETER_LABELS = {
     "rounding": gettext_lazy("Cách làm tròn"),
     "rounding_unit": gettext_lazy("Làm tròn đến (đồng)"),
     "household_multiplier": gettext_lazy("Hệ số cho hộ gia đình (so với cá nhân)"),
-    "highest_title_only": gettext_lazy("Cùng một thời gian đạt nhiều danh hiệu: chỉ thưởng danh hiệu cao nhất"),
+    "highest_title_only": gettext_lazy(
+        "Cùng một thời gian đạt nhiều danh hiệu: chỉ thưởng danh hiệu cao nhất"
+    ),
     "source": gettext_lazy("Căn cứ"),
     "certainty": gettext_lazy("Mức xác thực"),
     "of": gettext_lazy("Tính trên"),
@@ -636,8 +743,12 @@ PARAMETER_LABELS = {
     "appraisal_working_days": gettext_lazy("Thời hạn thẩm định (ngày làm việc)"),
     "refusal_notice_working_days": gettext_lazy("Thông báo không khen kèm lý do (ngày làm việc)"),
     "state_level_province_working_days": gettext_lazy("Tỉnh xử lý đề nghị khen cấp Nhà nước (ngày làm việc)"),
-    "publish_before_council_working_days": gettext_lazy("Công khai danh sách trước khi Hội đồng họp (ngày làm việc)"),
-    "revocation_return_working_days": gettext_lazy("Nộp lại hiện vật, tiền thưởng khi bị thu hồi (ngày làm việc)"),
+    "publish_before_council_working_days": gettext_lazy(
+        "Công khai danh sách trước khi Hội đồng họp (ngày làm việc)"
+    ),
+    "revocation_return_working_days": gettext_lazy(
+        "Nộp lại hiện vật, tiền thưởng khi bị thu hồi (ngày làm việc)"
+    ),
     "months": gettext_lazy("Số tháng"),
     "rating": gettext_lazy("Xếp loại"),
     "years": gettext_lazy("Số năm"),
@@ -651,6 +762,19 @@ PARAMETER_LABELS = {
     "min_level": gettext_lazy("Hình thức kỷ luật từ"),
     "text": gettext_lazy("Nội dung cần xác nhận"),
     "period_years": gettext_lazy("Mỗi lần (năm)"),
+    # sections of ``parameters``, named in the paths an override may target
+    "money": gettext_lazy("Tiền thưởng"),
+    "coefficients": gettext_lazy("Hệ số"),
+    "quotas": gettext_lazy("Tỷ lệ, định mức"),
+    "votes": gettext_lazy("Biểu quyết"),
+    "quorum": gettext_lazy("Số thành viên dự họp"),
+    "dossier_documents": gettext_lazy("Hồ sơ"),
+    "extra": gettext_lazy("Bổ sung"),
+    "deadlines": gettext_lazy("Thời hạn"),
+    "default": gettext_lazy("Mặc định"),
+    "individual": gettext_lazy("Cá nhân"),
+    "collective": gettext_lazy("Tập thể"),
+    "household": gettext_lazy("Hộ gia đình"),
 }
 
 
@@ -670,16 +794,20 @@ class OverrideNote:
     valid_to: datetime.date | None
     legal_source: str
     certainty: str
+    was_unset: bool = False  # the national ruleset leaves the value empty (a quota set only by provinces)
 
     @property
     def text(self) -> str:
-        who = self.unit_name or _("Áp dụng chung")
-        text = _("%(who)s thay %(old)s bằng %(new)s từ %(day)s") % {
-            "who": who,
+        values = {
+            "who": self.unit_name or _("Áp dụng chung"),
             "old": self.before,
             "new": self.after,
             "day": f"{self.valid_from:%d/%m/%Y}",
         }
+        if self.was_unset:
+            text = _("%(who)s đặt %(new)s từ %(day)s") % values
+        else:
+            text = _("%(who)s thay %(old)s bằng %(new)s từ %(day)s") % values
         if self.valid_to:
             text += _(" đến %(day)s") % {"day": f"{self.valid_to:%d/%m/%Y}"}
         return text
@@ -797,6 +925,7 @@ def _override_notes(base: dict[str, Any], effective: EffectiveRuleset | None) ->
                 unit_name=applied.unit_name,
                 before=format_value(before, key),
                 after=format_value(applied.value, key),
+                was_unset=before is None,
                 valid_from=applied.valid_from,
                 valid_to=applied.valid_to,
                 legal_source=applied.legal_source,
@@ -814,7 +943,9 @@ def _notes_for(notes: list[OverrideNote], path: str) -> list[OverrideNote]:
     return [note for note in notes if note.target == path]
 
 
-def _group(document: dict[str, Any], section: str, title: str, notes: list[OverrideNote]) -> ParamGroup | None:
+def _group(
+    document: dict[str, Any], section: str, title: str, notes: list[OverrideNote]
+) -> ParamGroup | None:
     node = document.get("parameters", {}).get(section)
     if not isinstance(node, dict):
         return None
@@ -823,7 +954,9 @@ def _group(document: dict[str, Any], section: str, title: str, notes: list[Overr
         if key in {"source", "certainty"} or isinstance(value, dict):
             continue
         path = f"parameters.{section}.{key}"
-        values.append(ParamValue(path, key, parameter_label(key), format_value(value, key), _notes_for(notes, path)))
+        values.append(
+            ParamValue(path, key, parameter_label(key), format_value(value, key), _notes_for(notes, path))
+        )
     return ParamGroup(title, values, node.get("source", ""), node.get("certainty", ""))
 
 
@@ -835,7 +968,12 @@ def describe_rule(predicate: str, params: dict[str, Any], names: dict[str, str])
     """A rule's parameters in words: "03 lần liên tục đạt CSTĐCS"."""
     rating = lambda code: f"{dict(Rating.choices).get(code, code)} ({code})"  # noqa: E731
     level = lambda code: str(dict(DisciplineLevel.choices).get(code, code)).lower()  # noqa: E731
-    share = lambda p: (_("trên") if p.get("strict") else _("từ")) + " " + format_share(p.get("min_share"))  # noqa: E731
+
+    def share(p: dict[str, Any]) -> str:
+        if not p.get("strict") and p.get("min_share") == 1:
+            return format_share(1)  # "100% cá nhân", not "từ 100%"
+        return (_("trên") if p.get("strict") else _("từ")) + " " + format_share(p.get("min_share"))
+
     if predicate == "rating_at_least":
         text = _("Xếp loại từ %(rating)s trở lên") % {"rating": rating(params.get("rating"))}
         years = int(params.get("years", 1))
@@ -843,33 +981,55 @@ def describe_rule(predicate: str, params: dict[str, Any], names: dict[str, str])
     if predicate == "title_in_year":
         return _("Đạt %(award)s trong năm xét") % {"award": _award_name(names, params.get("award", ""))}
     if predicate == "consecutive_titles":
-        text = _("%(count)02d lần liên tục đạt %(award)s") % {"count": int(params.get("count", 1)), "award": _award_name(names, params.get("award", ""))}
+        text = _("%(count)02d lần liên tục đạt %(award)s") % {
+            "count": int(params.get("count", 1)),
+            "award": _award_name(names, params.get("award", "")),
+        }
         period = int(params.get("period_years", 1))
         return text + (_(", mỗi lần %(years)d năm") % {"years": period} if period > 1 else "")
     if predicate == "initiatives_count":
         kinds = {"sang_kien": _("sáng kiến"), "de_tai": _("đề tài, đề án")}
-        what = _(" hoặc ").join(str(kinds.get(kind, kind)) for kind in params.get("kinds", ["sang_kien", "de_tai"]))
-        text = _("Ít nhất %(count)02d %(what)s phạm vi từ %(scope)s trở lên trong %(years)02d năm") % {
+        what = _(" hoặc ").join(
+            str(kinds.get(kind, kind)) for kind in params.get("kinds", ["sang_kien", "de_tai"])
+        )
+        years = int(params.get("years", 1))
+        period = _("trong năm xét") if years == 1 else _("trong %(years)02d năm") % {"years": years}
+        text = _("Ít nhất %(count)02d %(what)s phạm vi từ %(scope)s trở lên %(period)s") % {
             "count": int(params.get("min_count", 1)),
             "what": what,
             "scope": str(dict(Scope.choices).get(params.get("scope_at_least", "co_so"), "")).lower(),
-            "years": int(params.get("years", 1)),
+            "period": period,
         }
         return text + (_(", đã được áp dụng") if params.get("applied") else "")
     if predicate == "no_discipline":
-        return _("Không bị kỷ luật từ %(level)s trở lên trong năm") % {"level": level(params.get("min_level", "khien_trach"))}
+        return _("Không bị kỷ luật từ %(level)s trở lên trong năm") % {
+            "level": level(params.get("min_level", "khien_trach"))
+        }
     if predicate == "no_pending_matter":
         return _("Không có vụ việc đang xem xét vào ngày xét")
     if predicate == "months_worked_at_least":
-        return _("Thời gian công tác trong năm từ %(months)s tháng trở lên") % {"months": format_number(params.get("months"))}
+        return _("Thời gian công tác trong năm từ %(months)s tháng trở lên") % {
+            "months": format_number(params.get("months"))
+        }
     if predicate == "share_of_members_rating_at_least":
-        return _("%(share)s cá nhân xếp loại từ %(rating)s trở lên") % {"share": share(params).capitalize(), "rating": rating(params.get("rating"))}
+        return _("%(share)s cá nhân xếp loại từ %(rating)s trở lên") % {
+            "share": share(params).capitalize(),
+            "rating": rating(params.get("rating")),
+        }
     if predicate == "share_of_members_with_title":
-        return _("%(share)s cá nhân đạt %(award)s") % {"share": share(params).capitalize(), "award": _award_name(names, params.get("award", ""))}
+        return _("%(share)s cá nhân đạt %(award)s") % {
+            "share": share(params).capitalize(),
+            "award": _award_name(names, params.get("award", "")),
+        }
     if predicate == "members_with_title_at_least":
-        return _("Ít nhất %(count)02d cá nhân đạt %(award)s") % {"count": int(params.get("count", 1)), "award": _award_name(names, params.get("award", ""))}
+        return _("Ít nhất %(count)02d cá nhân đạt %(award)s") % {
+            "count": int(params.get("count", 1)),
+            "award": _award_name(names, params.get("award", "")),
+        }
     if predicate == "no_member_discipline":
-        return _("Không có cá nhân bị kỷ luật từ %(level)s trở lên") % {"level": level(params.get("min_level", "canh_cao"))}
+        return _("Không có cá nhân bị kỷ luật từ %(level)s trở lên") % {
+            "level": level(params.get("min_level", "canh_cao"))
+        }
     if predicate == "since_last_award_rated_at_least":
         awards = ", ".join(_award_name(names, code) for code in params.get("awards", []))
         return _("Các năm kể từ lần được tặng %(awards)s trước đều xếp loại từ %(rating)s trở lên") % {
@@ -887,7 +1047,9 @@ def describe_rule(predicate: str, params: dict[str, Any], names: dict[str, str])
     return json.dumps(params, ensure_ascii=False)
 
 
-def _rule_views(rules: list[dict[str, Any]], path: str, depth: int, names: dict[str, str], notes: list[OverrideNote]) -> list[RuleView]:
+def _rule_views(
+    rules: list[dict[str, Any]], path: str, depth: int, names: dict[str, str], notes: list[OverrideNote]
+) -> list[RuleView]:
     views = []
     for rule in rules:
         rule_path = f"{path}.{rule.get('id', '')}"
@@ -895,7 +1057,10 @@ def _rule_views(rules: list[dict[str, Any]], path: str, depth: int, names: dict[
             note
             for note in notes
             if note.target == rule_path
-            or (note.target.startswith(rule_path + ".params.") and ".rules." not in note.target[len(rule_path) :])
+            or (
+                note.target.startswith(rule_path + ".params.")
+                and ".rules." not in note.target[len(rule_path) :]
+            )
         ]
         views.append(
             RuleView(
@@ -910,11 +1075,21 @@ def _rule_views(rules: list[dict[str, Any]], path: str, depth: int, names: dict[
             )
         )
         if rule.get("predicate") in {"any_of", "all_of"}:
-            views.extend(_rule_views(rule.get("params", {}).get("rules", []), f"{rule_path}.params.rules", depth + 1, names, notes))
+            views.extend(
+                _rule_views(
+                    rule.get("params", {}).get("rules", []),
+                    f"{rule_path}.params.rules",
+                    depth + 1,
+                    names,
+                    notes,
+                )
+            )
     return views
 
 
-def ruleset_view(code: str, *, day: datetime.date | None = None, unit=None, awards: list[AwardType] | None = None) -> RulesetView:
+def ruleset_view(
+    code: str, *, day: datetime.date | None = None, unit=None, awards: list[AwardType] | None = None
+) -> RulesetView:
     """A shipped ruleset for reading: parameters and rules in words, with the overrides in force on
     ``day`` for ``unit`` shown where they apply. Http404 for an unknown code."""
     base = shipped_document(code)
@@ -925,7 +1100,9 @@ def ruleset_view(code: str, *, day: datetime.date | None = None, unit=None, awar
     effective = in_force if in_force.code == code else None
     document = effective.document if effective else base
     notes = _override_notes(base, effective)
-    names = {award.code: award.short_name or award.name for award in (awards if awards is not None else catalog())}
+    names = {
+        award.code: award.short_name or award.name for award in (awards if awards is not None else catalog())
+    }
     full_names = {award.code: award.name for award in (awards if awards is not None else catalog())}
 
     money_node = document.get("parameters", {}).get("money", {})
@@ -933,8 +1110,18 @@ def ruleset_view(code: str, *, day: datetime.date | None = None, unit=None, awar
     for key in ("rounding", "rounding_unit", "household_multiplier", "highest_title_only"):
         if key in money_node:
             path = f"parameters.money.{key}"
-            money_values.append(ParamValue(path, key, parameter_label(key), format_value(money_node[key], key), _notes_for(notes, path)))
-    money = ParamGroup(_("Tiền thưởng"), money_values, money_node.get("source", ""), money_node.get("certainty", ""))
+            money_values.append(
+                ParamValue(
+                    path,
+                    key,
+                    parameter_label(key),
+                    format_value(money_node[key], key),
+                    _notes_for(notes, path),
+                )
+            )
+    money = ParamGroup(
+        _("Tiền thưởng"), money_values, money_node.get("source", ""), money_node.get("certainty", "")
+    )
     multiplier = money_node.get("household_multiplier", 1)
     coefficients = []
     for award_code, by_subject in money_node.get("coefficients", {}).items():
@@ -942,11 +1129,24 @@ def ruleset_view(code: str, *, day: datetime.date | None = None, unit=None, awar
         for subject in (INDIVIDUAL, COLLECTIVE):
             if subject in by_subject:
                 path = f"parameters.money.coefficients.{award_code}.{subject}"
-                cells[subject] = ParamValue(path, subject, subject, format_coefficient(by_subject[subject]), _notes_for(notes, path))
+                cells[subject] = ParamValue(
+                    path, subject, subject, format_coefficient(by_subject[subject]), _notes_for(notes, path)
+                )
         household = ""
-        if INDIVIDUAL in by_subject and isinstance(by_subject[INDIVIDUAL], (int, float)) and isinstance(multiplier, (int, float)):
+        if (
+            INDIVIDUAL in by_subject
+            and isinstance(by_subject[INDIVIDUAL], (int, float))
+            and isinstance(multiplier, (int, float))
+        ):
             household = format_coefficient(round(by_subject[INDIVIDUAL] * multiplier, 4))
-        coefficients.append(CoefficientRow(full_names.get(award_code, award_code), cells.get(INDIVIDUAL), cells.get(COLLECTIVE), household))
+        coefficients.append(
+            CoefficientRow(
+                full_names.get(award_code, award_code),
+                cells.get(INDIVIDUAL),
+                cells.get(COLLECTIVE),
+                household,
+            )
+        )
 
     groups = []
     parameters = document.get("parameters", {})
@@ -959,10 +1159,16 @@ def ruleset_view(code: str, *, day: datetime.date | None = None, unit=None, awar
                 if name in {"source", "certainty"}:
                     continue
                 path = f"parameters.{section}.{key}.{name}"
-                shown = _award_name(full_names, value) if name == "of" and value in full_names else format_value(value, name)
+                shown = (
+                    _award_name(full_names, value)
+                    if name == "of" and value in full_names
+                    else format_value(value, name)
+                )
                 values.append(ParamValue(path, name, parameter_label(name), shown, _notes_for(notes, path)))
             subject = _("Mặc định") if key == "default" else _award_name(full_names, key)
-            groups.append(ParamGroup(f"{title}: {subject}", values, node.get("source", ""), node.get("certainty", "")))
+            groups.append(
+                ParamGroup(f"{title}: {subject}", values, node.get("source", ""), node.get("certainty", ""))
+            )
     quorum = _group(document, "quorum", _("Số lượng thành viên dự họp Hội đồng"), notes)
     if quorum:
         groups.append(quorum)
@@ -972,7 +1178,13 @@ def ruleset_view(code: str, *, day: datetime.date | None = None, unit=None, awar
         for award_code, documents in (dossier_node.get("extra") or {}).items():
             path = f"parameters.dossier_documents.extra.{award_code}"
             dossier.values.append(
-                ParamValue(path, award_code, _("Thêm khi đề nghị %(award)s") % {"award": _award_name(names, award_code)}, format_value(documents), _notes_for(notes, path))
+                ParamValue(
+                    path,
+                    award_code,
+                    _("Thêm khi đề nghị %(award)s") % {"award": _award_name(names, award_code)},
+                    format_value(documents),
+                    _notes_for(notes, path),
+                )
             )
         groups.append(dossier)
     deadlines = _group(document, "deadlines", _("Thời hạn"), notes)
@@ -993,7 +1205,9 @@ def ruleset_view(code: str, *, day: datetime.date | None = None, unit=None, awar
                     rules=_rule_views(body.get("rules", []), path, 0, names, notes),
                 )
             )
-    return RulesetView(base, effective, day, unit, in_force.code, money, coefficients, groups, award_rules, notes)
+    return RulesetView(
+        base, effective, day, unit, in_force.code, money, coefficients, groups, award_rules, notes
+    )
 
 
 # ---------------------------------------------------------------- overridable paths
@@ -1040,28 +1254,44 @@ def _rule_param_leaves(rules: list[dict[str, Any]], path: str):
                 yield rule_path, rule.get("label", ""), key, value
 
 
-def overridable_paths(document: dict[str, Any], awards: list[AwardType] | None = None) -> list[OverridablePath]:
+def overridable_paths(
+    document: dict[str, Any], awards: list[AwardType] | None = None
+) -> list[OverridablePath]:
     """What a province or agency may change in a ruleset: every number, text or yes/no under
     ``parameters`` (empty values such as a quota not set nationally included), and every parameter
     of every rule."""
-    names = {award.code: award.short_name or award.name for award in (awards if awards is not None else catalog())}
+    names = {
+        award.code: award.short_name or award.name for award in (awards if awards is not None else catalog())
+    }
     paths = []
     general = _("Tham số chung")
     for path, value in _parameter_leaves(document.get("parameters", {}), "parameters"):
         steps = path.split(".")
         label = parameter_label(steps[-1])
-        context = [names.get(step, step) for step in steps[1:-1]]
-        paths.append(OverridablePath(path, str(general), f"{' › '.join(context)} › {label}" if context else label, value))
+        context = [names.get(step) or parameter_label(step) for step in steps[1:-1]]
+        paths.append(
+            OverridablePath(
+                path, str(general), f"{' › '.join(context)} › {label}" if context else label, value
+            )
+        )
     subject_labels = dict(Subject.choices)
     for award_code, subjects in document.get("awards", {}).items():
         for subject, body in subjects.items():
             group = f"{names.get(award_code, award_code)} — {subject_labels.get(subject, subject)}"
-            for rule_path, rule_label, key, value in _rule_param_leaves(body.get("rules", []), f"awards.{award_code}.{subject}.rules"):
-                paths.append(OverridablePath(f"{rule_path}.params.{key}", group, f"{rule_label} › {parameter_label(key)}", value))
+            for rule_path, rule_label, key, value in _rule_param_leaves(
+                body.get("rules", []), f"awards.{award_code}.{subject}.rules"
+            ):
+                paths.append(
+                    OverridablePath(
+                        f"{rule_path}.params.{key}", group, f"{rule_label} › {parameter_label(key)}", value
+                    )
+                )
     return paths
 
 
-def overridable_paths_on(day: datetime.date, awards: list[AwardType] | None = None) -> tuple[EffectiveRuleset, list[OverridablePath]]:
+def overridable_paths_on(
+    day: datetime.date, awards: list[AwardType] | None = None
+) -> tuple[EffectiveRuleset, list[OverridablePath]]:
     """The ruleset in force on ``day`` (national document, before any override) and its paths."""
     ruleset = ruleset_for(day)
     base = shipped_document(ruleset.code) or ruleset.document
@@ -1080,7 +1310,9 @@ def overrides_visible_to(user, permission: str = "rules.view") -> QuerySet[RuleO
     everywhere = Q(unit__isnull=True)
     if permission == "rules.manage" and not scopes.holds_root_scope(user, permission):
         everywhere = Q(pk__in=[])
-    return queryset.filter(everywhere | (Q(unit__isnull=False) & scopes.scope_q(user, permission, path_field="unit__path")))
+    return queryset.filter(
+        everywhere | (Q(unit__isnull=False) & scopes.scope_q(user, permission, path_field="unit__path"))
+    )
 
 
 def access_override(user, pk, permission: str = "rules.view") -> RuleOverride:
@@ -1090,17 +1322,23 @@ def access_override(user, pk, permission: str = "rules.view") -> RuleOverride:
         raise Http404 from None
 
 
-def override_search(user, *, query: str = "", unit=None, status: str = "", day: datetime.date | None = None) -> QuerySet[RuleOverride]:
+def override_search(
+    user, *, query: str = "", unit=None, status: str = "", day: datetime.date | None = None
+) -> QuerySet[RuleOverride]:
     """Overrides matching a search in their target, source or note; ``status`` "active" (in force on
     ``day``), "ended" or "future"."""
     day = day or timezone.localdate()
     queryset = overrides_visible_to(user)
     for term in query.split():
-        queryset = queryset.filter(Q(target__icontains=term) | Q(legal_source__icontains=term) | Q(note__icontains=term))
+        queryset = queryset.filter(
+            Q(target__icontains=term) | Q(legal_source__icontains=term) | Q(note__icontains=term)
+        )
     if unit is not None:
         queryset = queryset.filter(unit__path__startswith=unit.path)
     if status == "active":
-        queryset = queryset.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        queryset = queryset.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
     elif status == "ended":
         queryset = queryset.filter(valid_to__lt=day)
     elif status == "future":
@@ -1121,6 +1359,10 @@ class SalaryRow:
     def certainty_label(self) -> str:
         return certainty_badge(self.certainty)
 
+    @property
+    def amount_display(self) -> str:
+        return format_number(self.amount)
+
 
 def base_salary_rows(today: datetime.date | None = None) -> list[SalaryRow]:
     """The timeline, newest first, marking the rows an admin added and the one in force today."""
@@ -1133,7 +1375,16 @@ def base_salary_rows(today: datetime.date | None = None) -> list[SalaryRow]:
     for rate in base_salary_timeline():
         current = not current_found and rate.effective_from <= today
         current_found = current_found or current
-        rows.append(SalaryRow(rate.effective_from, rate.amount, rate.legal_source, rate.certainty, rate.effective_from in added, current))
+        rows.append(
+            SalaryRow(
+                rate.effective_from,
+                rate.amount,
+                rate.legal_source,
+                rate.certainty,
+                rate.effective_from in added,
+                current,
+            )
+        )
     return rows
 
 
@@ -1168,4 +1419,3 @@ def next_levels(result: ScreeningResult | None, awards: list[AwardType] | None =
             continue
         levels.append(NextLevel(by_code.get(code), code, verdict.verdict, missing_lines(verdict.reasons)))
     return levels
-

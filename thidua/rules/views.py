@@ -72,12 +72,18 @@ class _Screening:
         scopes.require(user, "screening.view")
         self.units = selectors.screening_units(user)
         code = request.GET.get("unit")
-        self.root = access_unit(user, code, "screening.view") if code else selectors.default_root(user, self.units)
+        self.root = (
+            access_unit(user, code, "screening.view") if code else selectors.default_root(user, self.units)
+        )
         self.awards = selectors.catalog()
         today = timezone.localdate()
         data = request.GET.copy()
         # Missing choices take their defaults, so that the first visit already shows a screening.
-        defaults = {"unit": self.root.code if self.root else "", "year": str(selectors.default_year(today)), "as_of": today.isoformat()}
+        defaults = {
+            "unit": self.root.code if self.root else "",
+            "year": str(selectors.default_year(today)),
+            "as_of": today.isoformat(),
+        }
         for key, value in defaults.items():
             if not data.get(key):
                 data[key] = value
@@ -97,7 +103,11 @@ class _Screening:
             return
         cleaned = self.form.cleaned_data
         self.table = selectors.screening_table(
-            root=self.root, year=cleaned["year"], as_of=cleaned["as_of"], extra_codes=cleaned["extra"], awards=self.awards
+            root=self.root,
+            year=cleaned["year"],
+            as_of=cleaned["as_of"],
+            extra_codes=cleaned["extra"],
+            awards=self.awards,
         )
         sub = self.form.sub_unit()
         filters = {
@@ -125,7 +135,9 @@ def screening(request):
         "tab_people": TAB_PEOPLE,
         "tab_units": TAB_UNITS,
         "page": page,
-        "columns": (table.collective_awards if tab == TAB_UNITS else table.individual_awards) if table else [],
+        "columns": (table.collective_awards if tab == TAB_UNITS else table.individual_awards)
+        if table
+        else [],
         "people_count": len(screening.people),
         "units_count": len(screening.collectives),
         "filtered": screening.filtered,
@@ -265,19 +277,29 @@ def ruleset_detail(request, code: str):
 def override_list(request):
     user = request.user
     scopes.require(user, "rules.view")
-    units = list(units_visible_to(user, "rules.view").only("pk", "code", "name", "path", "depth").order_by("path"))
+    units = list(
+        units_visible_to(user, "rules.view").only("pk", "code", "name", "path", "depth").order_by("path")
+    )
     form = OverrideFilterForm(request.GET or None, units=units)
     overrides = selectors.override_search(user, **form.search_arguments())
     page = paginate(request, overrides, OVERRIDE_PAGE_SIZE)
     manageable = set()
     if scopes.can(user, "rules.manage"):
         manageable = set(
-            selectors.overrides_visible_to(user, "rules.manage").filter(pk__in=[item.pk for item in page.object_list]).values_list("pk", flat=True)
+            selectors.overrides_visible_to(user, "rules.manage")
+            .filter(pk__in=[item.pk for item in page.object_list])
+            .values_list("pk", flat=True)
         )
     today = timezone.localdate()
+    # Targets named the way the override form names them (for paths of the ruleset in force).
+    _, paths = selectors.overridable_paths_on(today)
+    labels = {path.path: path.label for path in paths}
     rows = [
         {
             "override": item,
+            "label": labels.get(item.target, ""),
+            # Break points after the dots, so that a long path wraps inside its cell.
+            "target_display": item.target.replace(".", ".\u200b"),
             "value": selectors.format_value(item.value, item.target.rsplit(".", 1)[-1]),
             "certainty": selectors.certainty_badge(item.certainty),
             "active": item.valid_from <= today and (item.valid_to is None or item.valid_to >= today),
@@ -326,7 +348,8 @@ def override_create(request):
         else:
             messages.success(
                 request,
-                _("Đã thêm tham số %(target)s từ ngày %(day)s.") % {"target": override.target, "day": f"{override.valid_from:%d/%m/%Y}"},
+                _("Đã thêm tham số %(target)s từ ngày %(day)s.")
+                % {"target": override.target, "day": f"{override.valid_from:%d/%m/%Y}"},
             )
             return redirect("rules:override_list")
     return render(
@@ -341,16 +364,21 @@ def override_create(request):
 def override_end(request, pk: int):
     user = request.user
     override = selectors.access_override(user, pk, "rules.manage")
-    form = OverrideEndForm(request.POST or None, override=override, initial={"valid_to": timezone.localdate()})
+    form = OverrideEndForm(
+        request.POST or None, override=override, initial={"valid_to": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            override = services.rule_override_end(actor=user, override=override, valid_to=form.cleaned_data["valid_to"])
+            override = services.rule_override_end(
+                actor=user, override=override, valid_to=form.cleaned_data["valid_to"]
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
             messages.success(
                 request,
-                _("Tham số %(target)s hết hiệu lực sau ngày %(day)s.") % {"target": override.target, "day": f"{override.valid_to:%d/%m/%Y}"},
+                _("Tham số %(target)s hết hiệu lực sau ngày %(day)s.")
+                % {"target": override.target, "day": f"{override.valid_to:%d/%m/%Y}"},
             )
             return redirect("rules:override_list")
     return render(
@@ -437,4 +465,6 @@ def award_edit(request, code: str):
         else:
             messages.success(request, _("Đã lưu %(name)s.") % {"name": award.name})
             return redirect("rules:award_list")
-    return render(request, "rules/award_form.html", {"form": form, "award": award}, status=400 if form.errors else 200)
+    return render(
+        request, "rules/award_form.html", {"form": form, "award": award}, status=400 if form.errors else 200
+    )

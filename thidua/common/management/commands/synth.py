@@ -22,7 +22,8 @@ def _number(value: float) -> str:
 
 class Command(BaseCommand):
     help = _(
-        "Tạo một tỉnh giả lập (khoảng 2.000 đơn vị, N cá nhân với Y năm quá trình công tác) để đo hiệu năng. "
+        "Tạo một tỉnh giả lập (khoảng 2.000 đơn vị, N cá nhân với Y năm quá trình công tác, kết quả xếp loại, "
+        "sáng kiến, kỷ luật, thời gian nghỉ và sổ khen thưởng) để đo hiệu năng. "
         "Cùng một hạt giống (--seed) cho cùng dữ liệu."
     )
 
@@ -41,7 +42,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help=_("Xóa toàn bộ đơn vị, cá nhân, quá trình công tác và phân quyền hiện có trước khi tạo."),
+            help=_(
+                "Xóa toàn bộ đơn vị, cá nhân, quá trình công tác, phân quyền, minh chứng (xếp loại, sáng kiến, kỷ luật, "
+                "thời gian nghỉ) và sổ khen thưởng hiện có trước khi tạo."
+            ),
         )
 
     def handle(self, *args, people, years, seed, until, province, prefix, replace, **options):
@@ -81,4 +85,12 @@ class Command(BaseCommand):
                     "seconds": result.seconds,
                 }
             )
+        )
+        evidence = result.evidence
+        self.stdout.write(
+            _(
+                "Minh chứng: %(ratings)s kết quả xếp loại, %(initiatives)s sáng kiến và đề tài, %(disciplines)s kỷ luật và "
+                "vụ việc, %(leaves)s thời gian nghỉ, %(awards)s khen thưởng đã nhận."
+            )
+            % {key: _number(evidence[key]) for key in ("ratings", "initiatives", "disciplines", "leaves", "awards")}
         )
