@@ -273,3 +273,16 @@ def test_import_detail_of_an_unchanged_reimport_says_so(officer_client, officer,
     assert batch.unchanged_count == 1
     assert "mọi dòng đều trùng với dữ liệu đang có" in response.text
     assert datetime.date.today().strftime("%d/%m/%Y") in response.text
+
+
+def test_import_detail_sends_evidence_batches_to_their_own_result_page(officer_client, officer, department):
+    from django.core.files.base import ContentFile
+
+    from thidua.common.models import ImportBatch
+
+    batch = ImportBatch(kind="ratings", original_name="xep-loai.xlsx", sha256="0" * 64, uploaded_by=officer, unit_path=department.path)
+    batch.file.save("xep-loai.xlsx", ContentFile(b"x"), save=False)
+    batch.save()
+    response = officer_client.get(reverse("imports:import_detail", args=[batch.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("records_imports:batch", args=[batch.pk])

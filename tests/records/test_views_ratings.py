@@ -80,6 +80,9 @@ def test_rating_list_search_ignores_accents_for_people_and_units(
     assert _names(officer_client.get(LIST, {"q": "nguyen an"})) == ["Nguyễn Văn Ân"]
     assert _names(officer_client.get(LIST, {"q": "van phong"})) == ["Văn phòng Sở"]
     assert _names(officer_client.get(LIST, {"q": "BÍCH"})) == ["Trần Thị Bích"]
+    # Words match from their start, as in the people search.
+    assert _names(officer_client.get(LIST, {"q": "guyen"})) == []
+    assert _names(officer_client.get(LIST, {"q": "hong"})) == []
 
 
 def test_rating_list_htmx_search_answers_only_the_results(officer_client, office_person):

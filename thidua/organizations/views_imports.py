@@ -160,6 +160,9 @@ def template_units(request):
 @require_GET
 def import_detail(request, pk: int):
     batch = get_object_or_404(imports_visible_to(request.user), pk=pk)
+    if batch.kind not in (ImportKind.UNITS, ImportKind.PEOPLE):
+        # Evidence imports (ratings, initiatives, awards, discipline) have their own result page.
+        return redirect("records_imports:batch", pk=batch.pk)
     changes, change_count = imports.batch_changes(batch)
     return render(
         request,

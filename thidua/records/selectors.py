@@ -104,6 +104,15 @@ def person_initiatives(person) -> QuerySet[Initiative]:
     return Initiative.objects.filter(author_links__person=person).order_by("-recognized_on")
 
 
+def person_disciplines(person) -> QuerySet[Discipline]:
+    """The person's discipline and pending matters, newest first (for a person already accessed)."""
+    return Discipline.objects.filter(person=person).order_by("-start", "-id")
+
+
+def person_leaves(person) -> QuerySet[Leave]:
+    return Leave.objects.filter(person=person).order_by("-start", "-id")
+
+
 # Levels shown on a person's page as "what is missing for the next step".
 NEXT_LEVEL_AWARDS = ["CSTDCS", "CSTD_TINH", "BANG_KHEN_TINH", "CSTD_TOAN_QUOC", "BANG_KHEN_TTG"]
 

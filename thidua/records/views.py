@@ -112,8 +112,9 @@ def _unit_ids_matching(user, terms: list[str]) -> list[int]:
     for pk, name, short_name, code in org_selectors.units_visible_to(user, "records.view").values_list(
         "pk", "name", "short_name", "code"
     ):
-        haystack = f"{fold(name)} {fold(short_name)} {code.lower()}"
-        if all(term in haystack for term in terms):
+        # Each word must begin a word, as in the people search ("an" finds "An", not "Văn").
+        haystack = f" {fold(name)} {fold(short_name)} {code.lower()}"
+        if all(" " + term in haystack for term in terms):
             ids.append(pk)
     return ids
 
@@ -121,7 +122,8 @@ def _unit_ids_matching(user, terms: list[str]) -> list[int]:
 def _person_name_q(terms: list[str], prefix: str = "person__") -> Q:
     condition = Q(**{f"{prefix}isnull": False})
     for term in terms:
-        condition &= Q(**{f"{prefix}search_text__contains": term})
+        # search_text holds folded words each after a space: a search word matches a word's start.
+        condition &= Q(**{f"{prefix}search_text__contains": " " + term})
     return condition
 
 
@@ -446,7 +448,7 @@ def _filtered_initiatives(user, values: dict):
         # Titles as typed (case-insensitive); authors accent-insensitive through their folded names.
         author_match = Q()
         for term in terms:
-            author_match &= Q(author_links__person__search_text__contains=term)
+            author_match &= Q(author_links__person__search_text__contains=" " + term)
         initiatives = initiatives.filter(Q(title__icontains=clean_text(query)) | author_match)
         distinct = True
     if distinct:
@@ -1058,10 +1060,8 @@ def person_records(request, pk: int):
                 .select_related("unit")
                 .prefetch_related("author_links__person")
             ),
-            "disciplines": list(
-                selectors.disciplines_visible_to(user).filter(person=person).order_by("-start", "-id")
-            ),
-            "leaves": list(selectors.leaves_visible_to(user).filter(person=person).order_by("-start", "-id")),
+            "disciplines": list(selectors.person_disciplines(person)),
+            "leaves": list(selectors.person_leaves(person)),
             "awards": list(selectors.person_award_history(person)),
             "can_manage": can_manage,
             "can_see_person": scopes.can_on_person(user, "person.view", person),
