@@ -3,6 +3,7 @@ leave and the award register, checked against the rules. One province is built f
 transaction that is rolled back at the end."""
 
 import datetime
+import unicodedata
 from collections import Counter, defaultdict
 
 import pytest
@@ -219,6 +220,13 @@ def test_synth_initiatives_have_one_to_three_authors_of_their_unit(synthetic):
     assert 0 < scopes["tinh"] <= 0.2 * len(initiatives)
     assert scopes["toan_quoc"] <= 0.03 * len(initiatives)
     assert {kind for *_, kind in initiatives} == {"sang_kien", "de_tai"}
+    texts = [
+        *Initiative.objects.values_list("title", flat=True),
+        *Initiative.objects.values_list("recognizing_body", flat=True),
+        *Discipline.objects.values_list("note", flat=True),
+        *AwardRecord.objects.values_list("note", flat=True),
+    ]
+    assert [text for text in texts if unicodedata.normalize("NFC", text) != text] == []
 
 
 @pytest.mark.django_db

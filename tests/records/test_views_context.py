@@ -69,6 +69,17 @@ def test_person_records_is_404_outside_scope(outsider_client, staff_client, offi
     assert staff_client.get(_person_page(office_person)).status_code == 404
 
 
+def test_person_records_shows_staff_all_their_own_evidence(staff_client, office, staff_person):
+    _fill(staff_person, office)
+
+    response = staff_client.get(_person_page(staff_person))
+
+    assert [rating.year for rating in response.context["ratings"]] == [2024, 2023]
+    assert len(response.context["disciplines"]) == 1 and len(response.context["leaves"]) == 1
+    assert response.context["can_manage"] is False
+    assert reverse("records:rating_create") not in response.content.decode()
+
+
 def test_person_records_query_count_does_not_grow_with_evidence(manager_client, office, office_person):
     rate(office_person, 2024, "HTTNV")
     initiative(office_person, 2024)

@@ -132,7 +132,7 @@ def _page(queryset, page: int) -> dict:
 class RatingIn(InputSchema):
     year: Year
     rating: RatingCode = Field(description="HTXSNV, HTTNV, HTNV hoặc KHTNV.")
-    note: Text = Field("", max_length=255)
+    note: Text | None = Field(None, max_length=255, description="Bỏ trống để giữ ghi chú đã có.")
 
 
 class PersonRatingOut(Schema):

@@ -11,6 +11,7 @@ NAVIGATION = [
     ("common:dashboard", _("Tổng quan"), None),
     ("organizations:unit_tree", _("Đơn vị"), "unit.view"),
     ("organizations:person_list", _("Cá nhân"), "person.view"),
+    ("records:rating_list", _("Minh chứng"), "records.view"),
     ("rules:screening", _("Bình xét"), "screening.view"),
     ("rules:ruleset_list", _("Quy định"), "rules.view"),
     ("imports:import_list", _("Nhập Excel"), "import.run"),

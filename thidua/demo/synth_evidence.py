@@ -26,6 +26,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from thidua.common.text import nfc
 from thidua.organizations.enums import Gender, UnitKind
 from thidua.records.enums import DISCIPLINE_RANK, DisciplineLevel, InitiativeKind, LeaveKind, PendingMatterKind, Rating, Scope
 from thidua.rules.engine import months_worked
@@ -173,6 +174,10 @@ NATIONAL_BODIES = {
     "health": ("BYT", "Bộ Y tế"),
     "clinic": ("BYT", "Bộ Y tế"),
 }
+# Whatever the editor saved, the rows are written as they are (COPY): NFC here, once.
+_TOPICS = {profile: {kind: [nfc(title) for title in titles] for kind, titles in kinds.items()} for profile, kinds in _TOPICS.items()}
+THEMATIC_ROUNDS = [nfc(text) for text in THEMATIC_ROUNDS]
+PENDING_NOTES = {kind: nfc(text) for kind, text in PENDING_NOTES.items()}
 _SCOPE_SUFFIX = {Scope.BASE: "", Scope.PROVINCE: " trên địa bàn tỉnh", Scope.NATIONAL: ""}
 
 

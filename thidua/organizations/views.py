@@ -193,6 +193,8 @@ def unit_detail(request, code: str):
                 key=lambda pair: (pair[1], sort_key(pair[0].name)),
             ),
             "people_page": people_page,
+            "can_see_records": scopes.can(user, "records.view", unit),
+            "can_screen": scopes.can(user, "screening.view", unit),
             "predecessors": predecessors,
             "successors": successors,
             "visible_ids": visible_ids,

@@ -656,7 +656,6 @@ class DisciplineForm(PickerFormMixin, ServiceErrorsMixin, forms.Form):
             )
         else:
             del self.fields["person"]
-        self.fields["type"].widget.attrs["data-switch"] = True
         # Only the fields of the chosen type show, and the one that names it is required.
         required, message = (
             ("pending_kind", _("Chọn loại vụ việc đang xem xét."))
@@ -884,7 +883,6 @@ class AwardRecordForm(PickerFormMixin, ServiceErrorsMixin, forms.Form):
             ).order_by("path")
         self.fields["unit"].queryset = units
         self.fields["issuing_unit"].queryset = issuers
-        self.fields["recipient"].widget.attrs["data-switch"] = True
         subject = self.subject
         shown, message = {
             Subject.INDIVIDUAL: ("person", _("Chọn cá nhân được khen.")),

@@ -45,8 +45,10 @@ def _delete(obj, *, actor) -> None:
 
 
 @transaction.atomic
-def rating_set(*, actor, year: int, rating: str, person=None, unit=None, note: str = "") -> AnnualRating:
-    """Record (or correct) the rating of a person or a unit for a year: one rating per subject and year."""
+def rating_set(*, actor, year: int, rating: str, person=None, unit=None, note: str | None = None) -> AnnualRating:
+    """Record (or correct) the rating of a person or a unit for a year: one rating per subject and year.
+
+    ``note=None`` keeps an existing note (bulk entry has no note column); ``""`` clears it."""
     if (person is None) == (unit is None):
         raise ValidationError({"person": _("Chọn một cá nhân hoặc một tập thể.")})
     _check_year(year)
@@ -54,11 +56,13 @@ def rating_set(*, actor, year: int, rating: str, person=None, unit=None, note: s
         raise ValidationError({"rating": _("Xếp loại “%(value)s” không hợp lệ; dùng HTXSNV, HTTNV, HTNV hoặc KHTNV.") % {"value": rating}})
     existing = AnnualRating.objects.select_for_update().filter(person=person, unit=unit, year=year).first()
     if existing is None:
-        row = AnnualRating(person=person, unit=unit, year=year, rating=rating, note=clean_text(note))
+        row = AnnualRating(person=person, unit=unit, year=year, rating=rating, note=clean_text(note or ""))
         _save_new(row, actor=actor)
         return row
     before = audit.snapshot(existing)
-    existing.rating, existing.note = rating, clean_text(note) or existing.note
+    existing.rating = rating
+    if note is not None:
+        existing.note = clean_text(note)
     _save_changes(existing, before, actor=actor)
     return existing
 

@@ -52,7 +52,7 @@ TAB_PEOPLE, TAB_UNITS = "ca-nhan", "tap-the"
 VERDICT_LABELS = dict(Verdict.choices)
 VERDICT_BADGES = {
     Verdict.ELIGIBLE: "badge-ok",
-    Verdict.INELIGIBLE: "badge-off",
+    Verdict.INELIGIBLE: "badge-no",
     Verdict.NEEDS_REVIEW: "badge-warn",
 }
 
@@ -163,7 +163,7 @@ class ReasonLine:
 
     @property
     def mark_badge(self) -> str:
-        return "badge-ok" if self.passed is True else "badge-off" if self.passed is False else "badge-warn"
+        return "badge-ok" if self.passed is True else "badge-no" if self.passed is False else "badge-warn"
 
     @property
     def mark_title(self) -> str:
