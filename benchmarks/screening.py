@@ -79,9 +79,15 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sample", type=int, default=300, help="people evaluated one at a time (default 300)")
-    parser.add_argument("--subtree-people", type=int, default=10_000, help="size of the smaller subtree (default 10,000)")
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the synthetic province even if it is there")
+    parser.add_argument(
+        "--sample", type=int, default=300, help="people evaluated one at a time (default 300)"
+    )
+    parser.add_argument(
+        "--subtree-people", type=int, default=10_000, help="size of the smaller subtree (default 10,000)"
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the synthetic province even if it is there"
+    )
     parser.add_argument("--profile", action="store_true", help="profile the whole-province run with cProfile")
     args = parser.parse_args()
 
@@ -118,18 +124,25 @@ def main() -> None:
     screen(root=min(sizes, key=sizes.get), year=year, award_codes=codes, as_of=as_of)
 
     print("\n1. Set-based (one call of the engine for the whole subtree)")
-    small, small_seconds, small_cpu, small_queries = _screen_timed(subtree, year=year, codes=codes, as_of=as_of)
+    small, small_seconds, small_cpu, small_queries = _screen_timed(
+        subtree, year=year, codes=codes, as_of=as_of
+    )
     _describe(f"{subtree.name} ({sizes[subtree]:,} people)", small, small_seconds, small_cpu, small_queries)
     whole, whole_seconds, whole_cpu, whole_queries = _screen_timed(root, year=year, codes=codes, as_of=as_of)
     _describe("whole province", whole, whole_seconds, whole_cpu, whole_queries)
     by_verdict = {
-        code: {verdict: sum(1 for v in whole.for_award(code) if v.verdict == verdict) for verdict in Verdict.values}
+        code: {
+            verdict: sum(1 for v in whole.for_award(code) if v.verdict == verdict)
+            for verdict in Verdict.values
+        }
         for code in codes
     }
     for code, counts in by_verdict.items():
         print(f"    {code:<16} " + "   ".join(f"{verdict} {count:>6,}" for verdict, count in counts.items()))
     same = "the same" if small_queries == whole_queries else "DIFFERENT"
-    print(f"  Query count: {small_queries} for {sizes[subtree]:,} people, {whole_queries} for the whole province ({same}).")
+    print(
+        f"  Query count: {small_queries} for {sizes[subtree]:,} people, {whole_queries} for the whole province ({same})."
+    )
 
     if args.profile:
         profiler = cProfile.Profile()
@@ -185,7 +198,9 @@ def main() -> None:
         f"  per person, extrapolated: {extrapolated:,.0f} s → set-based is {ratio:,.0f}× faster "
         f"(target ≥ {TARGET_RATIO:g}×: {'OK' if ratio >= TARGET_RATIO else 'NOT MET'})"
     )
-    print(f"  query count independent of the number of people: {'yes' if small_queries == whole_queries else 'NO'}")
+    print(
+        f"  query count independent of the number of people: {'yes' if small_queries == whole_queries else 'NO'}"
+    )
     if args.drop:
         drop_database()
 

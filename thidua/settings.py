@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "thidua.organizations",
     "thidua.rules",
     "thidua.records",
+    "thidua.movements",
     "thidua.api",
 ]
 

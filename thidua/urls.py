@@ -13,6 +13,7 @@ urlpatterns = [
     path("minh-chung/nhap-excel/", include("thidua.records.import_urls")),
     path("minh-chung/", include("thidua.records.urls")),
     path("quy-dinh/", include("thidua.rules.urls")),
+    path("phong-trao/", include("thidua.movements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri-he-thong/", admin.site.urls),

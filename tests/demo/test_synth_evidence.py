@@ -31,19 +31,29 @@ def synthetic(django_db_setup, django_db_blocker):
 
 def _person_ratings() -> dict[int, dict[int, str]]:
     found: dict[int, dict[int, str]] = defaultdict(dict)
-    for person_id, year, rating in AnnualRating.objects.filter(person__isnull=False).values_list("person_id", "year", "rating"):
+    for person_id, year, rating in AnnualRating.objects.filter(person__isnull=False).values_list(
+        "person_id", "year", "rating"
+    ):
         found[person_id][year] = rating
     return found
 
 
 def _titles(code: str) -> set[tuple[int, int]]:
-    return set(AwardRecord.objects.filter(award__code=code, person__isnull=False).values_list("person_id", "period_end"))
+    return set(
+        AwardRecord.objects.filter(award__code=code, person__isnull=False).values_list(
+            "person_id", "period_end"
+        )
+    )
 
 
 def _initiatives_by_person() -> dict[int, list[tuple[int, str, bool, str]]]:
     found: dict[int, list[tuple[int, str, bool, str]]] = defaultdict(list)
     for person_id, recognized_on, kind, applied, scope in InitiativeAuthor.objects.values_list(
-        "person_id", "initiative__recognized_on", "initiative__kind", "initiative__applied", "initiative__scope"
+        "person_id",
+        "initiative__recognized_on",
+        "initiative__kind",
+        "initiative__applied",
+        "initiative__scope",
     ):
         found[person_id].append((recognized_on.year, kind, applied, scope))
     return found
@@ -51,7 +61,9 @@ def _initiatives_by_person() -> dict[int, list[tuple[int, str, bool, str]]]:
 
 def _disciplined_years() -> set[tuple[int, int]]:
     found = set()
-    for person_id, start, end in Discipline.objects.filter(pending=False).values_list("person_id", "start", "end"):
+    for person_id, start, end in Discipline.objects.filter(pending=False).values_list(
+        "person_id", "start", "end"
+    ):
         for year in range(start.year, (end or DEFAULT_UNTIL).year + 1):
             found.add((person_id, year))
     return found
@@ -74,7 +86,9 @@ def test_synth_rates_every_person_for_every_year_worked(synthetic):
     ratings = _person_ratings()
     worked: dict[int, set[int]] = defaultdict(set)
     for person_id, start, end in Employment.objects.values_list("person_id", "start_date", "end_date"):
-        worked[person_id] |= set(range(max(start.year, FIRST_YEAR), min((end or DEFAULT_UNTIL).year, LAST_YEAR) + 1))
+        worked[person_id] |= set(
+            range(max(start.year, FIRST_YEAR), min((end or DEFAULT_UNTIL).year, LAST_YEAR) + 1)
+        )
 
     assert Person.objects.count() == PEOPLE
     assert {person_id: set(years) for person_id, years in ratings.items()} == dict(worked)
@@ -140,18 +154,40 @@ def test_synth_titles_follow_the_evidence(synthetic):
     person_years = sum(1 for years in ratings.values() for year in years if year in AWARD_YEARS)
 
     assert ldtt and cstdcs
-    assert all(RANK[ratings[person][year]] >= RANK["HTTNV"] and (person, year) not in disciplined for person, year in ldtt)
+    assert all(
+        RANK[ratings[person][year]] >= RANK["HTTNV"] and (person, year) not in disciplined
+        for person, year in ldtt
+    )
     assert cstdcs <= ldtt
     for person, year in cstdcs:
         achieved = any(
-            item_year == year and (kind == "sang_kien" or applied) for item_year, kind, applied, _ in initiatives[person]
+            item_year == year and (kind == "sang_kien" or applied)
+            for item_year, kind, applied, _ in initiatives[person]
         )
         # HTXSNV alone is enough only from the 2022 Law (decisions from 2024 on, for 2023 and later).
         assert achieved or (year >= 2023 and ratings[person][year] == "HTXSNV")
-    for person, start, end in AwardRecord.objects.filter(award__code="CSTD_TINH").values_list("person_id", "period_start", "period_end"):
+    for person, start, end in AwardRecord.objects.filter(award__code="CSTD_TINH").values_list(
+        "person_id", "period_start", "period_end"
+    ):
         assert start == end - 2
         assert {(person, year) for year in range(start, end + 1)} <= cstdcs
-        assert any(start <= item_year <= end and scope != "co_so" for item_year, _, _, scope in initiatives[person])
+        assert any(
+            start <= item_year <= end and scope != "co_so" for item_year, _, _, scope in initiatives[person]
+        )
+    bang_khen = list(
+        AwardRecord.objects.filter(award__code="BANG_KHEN_TINH", person__isnull=False).values_list(
+            "person_id", "period_start", "period_end"
+        )
+    )
+    assert bang_khen
+    for person, start, end in bang_khen:
+        assert start == end - 1
+        two_cstdcs = {(person, start), (person, end)} <= cstdcs
+        excellent = ratings[person][start] == ratings[person][end] == "HTXSNV"
+        works = [item for item in initiatives[person] if start <= item[0] <= end]
+        # Decree 91/2017 (decisions until 2023): two years HTXSNV and two initiatives; from the 2022 Law
+        # two consecutive CSTĐCS are enough.
+        assert (end >= 2023 and two_cstdcs) or (excellent and len(works) >= 2)
     assert 0.6 * person_years <= len(ldtt) <= 0.9 * person_years
     assert 0.04 * len(ldtt) <= len(cstdcs) <= 0.25 * len(ldtt)
 
@@ -159,9 +195,9 @@ def test_synth_titles_follow_the_evidence(synthetic):
 @pytest.mark.django_db
 def test_synth_keeps_the_cstdcs_quota_of_decree_91(synthetic):
     issued = Counter()
-    for code, issuer, year in AwardRecord.objects.filter(award__code__in=["LDTT", "CSTDCS"], period_end__lte=2022).values_list(
-        "award__code", "issuing_unit_id", "period_end"
-    ):
+    for code, issuer, year in AwardRecord.objects.filter(
+        award__code__in=["LDTT", "CSTDCS"], period_end__lte=2022
+    ).values_list("award__code", "issuing_unit_id", "period_end"):
         issued[(code, issuer, year)] += 1
 
     for (code, issuer, year), number in issued.items():
@@ -171,39 +207,53 @@ def test_synth_keeps_the_cstdcs_quota_of_decree_91(synthetic):
 
 @pytest.mark.django_db
 def test_synth_unit_titles_follow_unit_ratings(synthetic):
-    ratings = dict(((unit, year), rating) for unit, year, rating in AnnualRating.objects.filter(unit__isnull=False).values_list("unit_id", "year", "rating"))
-    unit_titles = list(AwardRecord.objects.filter(unit__isnull=False).values_list("award__code", "unit_id", "period_end"))
+    ratings = dict(
+        ((unit, year), rating)
+        for unit, year, rating in AnnualRating.objects.filter(unit__isnull=False).values_list(
+            "unit_id", "year", "rating"
+        )
+    )
+    unit_titles = list(
+        AwardRecord.objects.filter(unit__isnull=False).values_list("award__code", "unit_id", "period_end")
+    )
     codes = Counter(code for code, _, _ in unit_titles)
 
     assert codes["TTLDTT"] > codes["TTLDXS"] > 0
-    assert all(RANK[ratings[(unit, year)]] >= RANK["HTTNV"] for code, unit, year in unit_titles if code == "TTLDTT")
+    assert all(
+        RANK[ratings[(unit, year)]] >= RANK["HTTNV"] for code, unit, year in unit_titles if code == "TTLDTT"
+    )
     assert all(ratings[(unit, year)] == "HTXSNV" for code, unit, year in unit_titles if code == "TTLDXS")
 
 
 @pytest.mark.django_db
 def test_synth_register_agrees_with_the_engine(synthetic):
     root = Unit.objects.get(depth=0)
+    codes = ["LDTT", "CSTDCS", "CSTD_TINH", "BANG_KHEN_TINH"]
     # 2021 under Decree 91/2017 (decided in 2022), 2024 under Decree 98/2023 (decided in 2025).
     for year in (2021, 2024):
-        result = screen(root=root, year=year, award_codes=["LDTT", "CSTDCS"], as_of=datetime.date(year + 1, 2, 1), include_collectives=False)
+        result = screen(
+            root=root, year=year, award_codes=codes, as_of=datetime.date(year + 1, 2, 1), include_collectives=False
+        )
         screened = {verdict.subject_id for verdict in result.verdicts}
-        eligible = {
-            code: {v.subject_id for v in result.for_award(code) if v.verdict == Verdict.ELIGIBLE} for code in ("LDTT", "CSTDCS")
-        }
-        held = {code: {person for person, end in _titles(code) if end == year} & screened for code in ("LDTT", "CSTDCS")}
+        eligible = {code: {v.subject_id for v in result.for_award(code) if v.verdict == Verdict.ELIGIBLE} for code in codes}
+        held = {code: {person for person, end in _titles(code) if end == year} & screened for code in codes}
 
-        assert held["LDTT"] <= eligible["LDTT"]
+        assert all(held[code] <= eligible[code] for code in codes), year
         assert len(held["LDTT"]) >= 0.9 * len(eligible["LDTT"])
-        assert held["CSTDCS"] <= eligible["CSTDCS"]
+        assert held["CSTDCS"] and held["BANG_KHEN_TINH"]
 
 
 @pytest.mark.django_db
 def test_synth_initiatives_have_one_to_three_authors_of_their_unit(synthetic):
     authors: dict[int, list[int]] = defaultdict(list)
-    for initiative_id, person_id in InitiativeAuthor.objects.order_by("initiative_id", "order").values_list("initiative_id", "person_id"):
+    for initiative_id, person_id in InitiativeAuthor.objects.order_by("initiative_id", "order").values_list(
+        "initiative_id", "person_id"
+    ):
         authors[initiative_id].append(person_id)
     employed = defaultdict(list)
-    for person_id, unit_id, start, end in Employment.objects.values_list("person_id", "unit_id", "start_date", "end_date"):
+    for person_id, unit_id, start, end in Employment.objects.values_list(
+        "person_id", "unit_id", "start_date", "end_date"
+    ):
         employed[(person_id, unit_id)].append((start, end))
     initiatives = list(Initiative.objects.values_list("pk", "unit_id", "recognized_on", "scope", "kind"))
     scopes = Counter(scope for *_, scope, _ in initiatives)
@@ -233,8 +283,12 @@ def test_synth_initiatives_have_one_to_three_authors_of_their_unit(synthetic):
 def test_synth_disciplines_pending_matters_and_leaves_are_few_and_consistent(synthetic):
     ratings = _person_ratings()
     person_years = sum(len(years) for years in ratings.values())
-    disciplines = list(Discipline.objects.filter(pending=False).values_list("person_id", "start", "end", "level"))
-    pending = list(Discipline.objects.filter(pending=True).values_list("person_id", "start", "end", "pending_kind"))
+    disciplines = list(
+        Discipline.objects.filter(pending=False).values_list("person_id", "start", "end", "level")
+    )
+    pending = list(
+        Discipline.objects.filter(pending=True).values_list("person_id", "start", "end", "pending_kind")
+    )
     leaves = defaultdict(list)
     for person_id, kind, start, end in Leave.objects.values_list("person_id", "kind", "start", "end"):
         leaves[person_id].append((start, end, kind))
@@ -247,7 +301,9 @@ def test_synth_disciplines_pending_matters_and_leaves_are_few_and_consistent(syn
     assert any(end is None and start.year == LAST_YEAR for _, start, end, _ in pending)
     kinds = Counter(kind for items in leaves.values() for *_, kind in items)
     assert kinds["thai_san"] > kinds["khong_luong"] > 0
-    assert all(person in women for person, items in leaves.items() for *_, kind in items if kind == "thai_san")
+    assert all(
+        person in women for person, items in leaves.items() for *_, kind in items if kind == "thai_san"
+    )
     for items in leaves.values():
         ordered = sorted(items)
         assert all(earlier[1] < later[0] for earlier, later in zip(ordered, ordered[1:], strict=False))

@@ -35,6 +35,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the award catalog, provincial parameters, base salary (the national rulesets are files)
     "rules.view": _READERS,
     "rules.manage": frozenset({Role.ADMIN}),
+    # emulation movements: launching and running them; registering for them; reviews
+    "movement.view": _ALL,
+    "movement.manage": frozenset({Role.ADMIN, Role.OFFICER}),
+    "registration.manage": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
+    "cluster.manage": frozenset({Role.ADMIN, Role.OFFICER}),
+    "review.submit": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
     # screening (bình xét): eligibility of everyone in a unit for a year
     "screening.view": frozenset(
         {Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER, Role.AUDITOR, Role.SIGNER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}

@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from thidua.common.fields import NFCCharField
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -118,3 +120,101 @@ class ImportBatch(models.Model):
 
     def audit_unit_path(self) -> str:
         return self.unit_path
+
+
+class LegalDocument(TimeStampedModel):
+    """The document register: plans, guidance, decisions that movements, conferences and decisions
+    rest on (e.g. "204/KH-UBND" of 12/7/2019 by the provincial People's Committee)."""
+
+    number = NFCCharField(_("số, ký hiệu"), max_length=80)
+    issued_on = models.DateField(_("ngày ban hành"))
+    issuer = NFCCharField(_("cơ quan ban hành"), max_length=255)
+    title = NFCCharField(_("trích yếu"), max_length=500)
+    file = models.FileField(_("tệp"), upload_to="documents/%Y/", blank=True)
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name=_("đơn vị quản lý"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("sổ văn bản")
+        ordering = ["-issued_on", "number"]
+        constraints = [models.UniqueConstraint(fields=["number", "issued_on", "issuer"], name="legal_document_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ngày {self.issued_on:%d/%m/%Y} — {self.title}"
+
+    def audit_unit_path(self) -> str:
+        return self.unit.path if self.unit_id else ""
+
+
+class GeneratedDocument(models.Model):
+    """A generated file (DOCX, PDF, XLSX) stored as a new version with its hash; never overwritten."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    kind = models.CharField(_("loại văn bản"), max_length=40)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    file = models.FileField(_("tệp"), upload_to="generated/%Y/%m/")
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("văn bản được tạo")
+        verbose_name_plural = _("văn bản được tạo")
+        ordering = ["-created_at", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "kind", "version"], name="generated_document_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} (v{self.version})"
+
+
+class Notification(models.Model):
+    """An in-app message to one user; also sent by e-mail when the user has an address."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = NFCCharField(_("nội dung"), max_length=500)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Deadline(models.Model):
+    """A dated obligation of a unit (register by…, report by…), tracked for reminders and overdue marks.
+
+    ``key`` names the obligation uniquely (e.g. "movement:12:registration:unit:34"), so the code that
+    creates deadlines can re-sync them without duplicates, and a reminder is sent once per deadline.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    label = NFCCharField(_("việc phải làm"), max_length=300)
+    due_on = models.DateField(_("hạn"), db_index=True)
+    unit = models.ForeignKey("organizations.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="deadlines")
+    url = models.CharField(max_length=300, blank=True)
+    done_at = models.DateTimeField(_("đã hoàn thành lúc"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("đã nhắc lúc"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("đã báo quá hạn lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thời hạn")
+        verbose_name_plural = _("thời hạn")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.due_on:%d/%m/%Y}"
+
+    def audit_unit_path(self) -> str:
+        return self.unit.path

@@ -573,7 +573,14 @@ def evidence_2015_2025(data: DemoData) -> None:
     """Ratings, initiatives, a reprimand, a pending matter, a maternity leave and the register of past
     titles for the staff of the Tiền Giang Department of Science and Technology, 2015–2025 — all through
     the records services, so every row is audited as it would be in production."""
-    from thidua.demo.synth_evidence import PERSON_TIERS, RATING_OF_RANK, UNIT_TIERS, draw_rank, draw_tier, year_rules
+    from thidua.demo.synth_evidence import (
+        PERSON_TIERS,
+        RATING_OF_RANK,
+        UNIT_TIERS,
+        draw_rank,
+        draw_tier,
+        year_rules,
+    )
     from thidua.records import services as records
     from thidua.rules.engine import months_worked
     from thidua.rules.models import AwardType

@@ -28,13 +28,27 @@ from typing import Any
 
 from thidua.common.text import nfc
 from thidua.organizations.enums import Gender, UnitKind
-from thidua.records.enums import DISCIPLINE_RANK, DisciplineLevel, InitiativeKind, LeaveKind, PendingMatterKind, Rating, Scope
+from thidua.records.enums import (
+    DISCIPLINE_RANK,
+    AwardSource,
+    DisciplineLevel,
+    InitiativeKind,
+    LeaveKind,
+    PendingMatterKind,
+    Rating,
+    Scope,
+)
 from thidua.rules.engine import months_worked
 from thidua.rules.rulesets import get_at_path, ruleset_for
 
 # Rating ranks as stored per person-year (0: not working that year).
 KHTNV, HTNV, HTTNV, HTXSNV = 1, 2, 3, 4
-RATING_OF_RANK = {KHTNV: Rating.NOT_DONE.value, HTNV: Rating.DONE.value, HTTNV: Rating.GOOD.value, HTXSNV: Rating.EXCELLENT.value}
+RATING_OF_RANK = {
+    KHTNV: Rating.NOT_DONE.value,
+    HTNV: Rating.DONE.value,
+    HTTNV: Rating.GOOD.value,
+    HTXSNV: Rating.EXCELLENT.value,
+}
 
 # Cumulative thresholds (HTXSNV, HTTNV, HTNV; KHTNV beyond) per tier: shares 20 % strong, 70 % average,
 # 10 % weak give about 20 / 65 / 12 / 3 % overall.
@@ -46,7 +60,11 @@ STRONG, AVERAGE, WEAK = 0, 1, 2
 INITIATIVE_RATE = {STRONG: 0.22, AVERAGE: 0.03, WEAK: 0.003}
 CO_AUTHORS = ((0.6, 0), (0.88, 1), (1.0, 2))  # cumulative share → number of co-authors
 DISCIPLINE_RATE = 0.004
-DISCIPLINE_LEVELS = ((0.7, DisciplineLevel.REPRIMAND), (0.95, DisciplineLevel.WARNING), (1.0, DisciplineLevel.SALARY_DOWNGRADE))
+DISCIPLINE_LEVELS = (
+    (0.7, DisciplineLevel.REPRIMAND),
+    (0.95, DisciplineLevel.WARNING),
+    (1.0, DisciplineLevel.SALARY_DOWNGRADE),
+)
 OPEN_PENDING_RATE = 0.004  # per person working in the last year: a matter not yet concluded at ``until``
 CLOSED_PENDING_RATE = 0.001
 MATERNITY_RATE = 0.05  # per year, women aged 22–40
@@ -63,8 +81,8 @@ TTLDXS_TAKEN = 0.5
 UNIT_BANG_KHEN_TAKEN = 0.08
 UNIT_GIAY_KHEN_RATE = 0.05
 
-# Title bits per person-year and unit-year.
-T_LDTT, T_CSTDCS, T_CSTD_TINH, T_BANG_KHEN, T_GIAY_KHEN, T_TTLDTT, T_TTLDXS = 1, 2, 4, 8, 16, 32, 64
+# Title bits per person-year (the ones later titles look back at).
+T_LDTT, T_CSTDCS = 1, 2
 
 THEMATIC_ROUNDS = [
     "Khen thưởng chuyên đề: phong trào “Cả nước chung tay vì người nghèo – Không để ai bị bỏ lại phía sau”",
@@ -175,10 +193,12 @@ NATIONAL_BODIES = {
     "clinic": ("BYT", "Bộ Y tế"),
 }
 # Whatever the editor saved, the rows are written as they are (COPY): NFC here, once.
-_TOPICS = {profile: {kind: [nfc(title) for title in titles] for kind, titles in kinds.items()} for profile, kinds in _TOPICS.items()}
+_TOPICS = {
+    profile: {kind: [nfc(title) for title in titles] for kind, titles in kinds.items()}
+    for profile, kinds in _TOPICS.items()
+}
 THEMATIC_ROUNDS = [nfc(text) for text in THEMATIC_ROUNDS]
 PENDING_NOTES = {kind: nfc(text) for kind, text in PENDING_NOTES.items()}
-_SCOPE_SUFFIX = {Scope.BASE: "", Scope.PROVINCE: " trên địa bàn tỉnh", Scope.NATIONAL: ""}
 
 
 @dataclass
@@ -196,16 +216,38 @@ class EvidencePlan:
 COLUMNS = {
     "ratings": ("person_id", "unit_id", "year", "rating", "note"),
     "initiatives": (
-        "id", "title", "kind", "unit_id", "scope", "recognized_on", "recognizing_decision", "recognizing_body",
-        "applied", "effective", "summary",
+        "id",
+        "title",
+        "kind",
+        "unit_id",
+        "scope",
+        "recognized_on",
+        "recognizing_decision",
+        "recognizing_body",
+        "applied",
+        "effective",
+        "summary",
     ),
     "authors": ("initiative_id", "person_id", "order"),
     "disciplines": ("person_id", "level", "pending", "pending_kind", "start", "end", "decision", "note"),
     "leaves": ("person_id", "kind", "start", "end", "note"),
     "awards": (
-        "person_id", "unit_id", "household_name", "award_id", "period_start", "period_end", "decision_number",
-        "decision_date", "issuing_unit_id", "issuer_name", "register_number", "amount", "source",
-        "counts_for_regular", "revoked", "note",
+        "person_id",
+        "unit_id",
+        "household_name",
+        "award_id",
+        "period_start",
+        "period_end",
+        "decision_number",
+        "decision_date",
+        "issuing_unit_id",
+        "issuer_name",
+        "register_number",
+        "amount",
+        "source",
+        "counts_for_regular",
+        "revoked",
+        "note",
     ),
 }
 
@@ -249,23 +291,32 @@ def _overlaps(start: datetime.date, end: datetime.date | None, year: int) -> boo
 
 @dataclass
 class YearRules:
-    """What the ruleset in force on the decision dates for a year's titles says, as synth needs it."""
+    """What the ruleset in force when a year's titles are decided says, as far as synth needs it."""
 
     ldtt_months: float
     excellence_counts: bool  # HTXSNV alone (without an initiative) is enough for CSTĐCS
-    cstdcs_quota: float | None  # max share of LĐTT per unit
+    cstdcs_quota: float | None  # max share of LĐTT per issuing unit
+    bang_khen_by_cstdcs: bool  # two consecutive CSTĐCS are grounds for a Bằng khen
+    bang_khen_since_last: bool  # every year since the previous Bằng khen rated HTTNV or better
 
 
 def year_rules(year: int) -> YearRules:
-    ruleset = ruleset_for(datetime.date(year + 1, 2, 1))
-    document = ruleset.document
+    document = ruleset_for(datetime.date(year + 1, 2, 1)).document
     months = get_at_path(document, "awards.LDTT.individual.rules.tenure.params.months")
-    excellent = get_at_path(document, "awards.CSTDCS.individual.rules.achievement.params.rules.excellent")
     quota = get_at_path(document, "parameters.quotas.CSTDCS")
     return YearRules(
         ldtt_months=float(months) if months is not None else 6.0,
-        excellence_counts=excellent is not None,
+        excellence_counts=get_at_path(
+            document, "awards.CSTDCS.individual.rules.achievement.params.rules.excellent"
+        )
+        is not None,
         cstdcs_quota=float(quota["max_share"]) if quota and quota.get("max_share") is not None else None,
+        bang_khen_by_cstdcs=get_at_path(
+            document, "awards.BANG_KHEN_TINH.individual.rules.grounds.params.rules.cstdcs"
+        )
+        is not None,
+        bang_khen_since_last=get_at_path(document, "awards.BANG_KHEN_TINH.individual.rules.since_last")
+        is not None,
     )
 
 
@@ -282,341 +333,435 @@ def plan_evidence(
 ) -> EvidencePlan:
     """Ratings, initiatives, discipline, leave and awards for the planned ``tree`` and ``people``, for the
     years from ``first_year`` to the last one that ended before ``until``."""
-    plan = EvidencePlan()
-    one_day = datetime.timedelta(days=1)
-    last_day = until - one_day
-    last_year = last_day.year if (last_day.month, last_day.day) == (12, 31) else last_day.year - 1
-    year_list = list(range(first_year, last_year + 1))
-    if not year_list:
-        return plan
-    # Titles for a year are decided by May of the next; only decisions taken before ``until`` exist.
-    award_years = [year for year in year_list if datetime.date(year + 1, 5, 31) < until]
-    offset = {year: index for index, year in enumerate(year_list)}
-    n_years = len(year_list)
+    planner = _Planner(
+        rng, tree, people, until=until, first_year=first_year, province=province, award_ids=award_ids
+    )
+    if not planner.years:
+        return planner.plan
+    planner.people_years()
+    planner.conduct()
+    planner.initiatives(first_initiative_pk)
+    planner.unit_ratings()
+    for year in planner.years:
+        # Titles for a year are decided by May of the next; only decisions taken before ``until`` exist.
+        if datetime.date(year + 1, 5, 31) < until:
+            rules = year_rules(year)
+            planner.base_titles(year, rules)
+            planner.higher_titles(year, rules)
+            planner.unit_titles(year)
+    return planner.plan
 
-    units = tree.units
-    first_unit_pk = units[0].pk
-    parent_index = [unit.parent_id - first_unit_pk if unit.parent_id else -1 for unit in units]
-    group_of = tree.groups
+
+class _Planner:
+    """The evidence of one synthetic province, planned in memory. People and units are addressed by
+    their position in ``people.persons`` and ``tree.units``; years by their offset in ``years``."""
+
+    def __init__(self, rng, tree, people, *, until, first_year, province, award_ids) -> None:
+        self.rng, self.tree, self.until, self.province, self.award_ids = rng, tree, until, province, award_ids
+        self.plan = EvidencePlan()
+        last_day = until - datetime.timedelta(days=1)
+        self.last_day = last_day
+        last_year = last_day.year if (last_day.month, last_day.day) == (12, 31) else last_day.year - 1
+        self.years = list(range(first_year, last_year + 1))
+        self.offset = {year: index for index, year in enumerate(self.years)}
+        self.units = tree.units
+        self.first_unit_pk = self.units[0].pk
+        self.parent_index = [
+            unit.parent_id - self.first_unit_pk if unit.parent_id else -1 for unit in self.units
+        ]
+        self.group_of = tree.groups
+        self.persons = people.persons
+        count = len(self.persons)
+        first_person_pk = self.persons[0].pk if self.persons else 0
+        self.employments: list[list] = [[] for _ in range(count)]
+        for employment in people.employments:
+            self.employments[employment.person_id - first_person_pk].append(employment)
+        n_years = len(self.years)
+        self.tiers = bytearray(count)
+        self.ratings = [bytearray(n_years) for _ in range(count)]  # rank per year, 0 when not working
+        self.home = [[-1] * n_years for _ in range(count)]  # unit at the year's end (or last of the year)
+        self.member = [bytearray(n_years) for _ in range(count)]  # still working there on 31/12
+        self.titles = [bytearray(n_years) for _ in range(count)]  # T_LDTT | T_CSTDCS
+        self.tenure: list[tuple[datetime.date, datetime.date | None]] = []
+        self.disciplines: dict[int, list[tuple[DisciplineLevel, datetime.date, datetime.date]]] = {}
+        self.pending: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+        self.unpaid: dict[int, list[tuple[str, datetime.date, datetime.date]]] = {}
+        self.works: dict[int, list[tuple[int, str, str, bool]]] = {}  # (year, kind, scope, applied)
+        self.initiative_seeds: list[tuple[int, int, int]] = []  # (person, year, unit)
+        self.colleagues: dict[tuple[int, int], list[int]] = {}
+        self.unit_rank = [bytearray(n_years) for _ in self.units]
+        self.last_cstd_tinh = [0] * count
+        self.last_bang_khen = [0] * count
+        self.unit_last_bang_khen = [0] * len(self.units)
+        self.decisions: dict[tuple[str, int, int], tuple[str, datetime.date, int]] = {}
 
     # ------------------------------------------------------------ people, year by year
-    persons = people.persons
-    count = len(persons)
-    employments_of: list[list] = [[] for _ in range(count)]
-    first_person_pk = persons[0].pk if persons else 0
-    for employment in people.employments:
-        employments_of[employment.person_id - first_person_pk].append(employment)
 
-    tiers = bytearray(count)
-    ratings = [bytearray(n_years) for _ in range(count)]
-    home = [[-1] * n_years for _ in range(count)]  # the unit worked in at the year's end (or last in the year)
-    member = [bytearray(n_years) for _ in range(count)]  # still working there on 31/12
-    tenure: list[tuple[datetime.date, datetime.date | None]] = []
-    disciplines: dict[int, list[tuple[str, datetime.date, datetime.date]]] = {}
-    pending: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
-    unpaid: dict[int, list[tuple[str, datetime.date, datetime.date]]] = {}
-    initiative_seeds: list[tuple[int, int, int]] = []  # (person index, year, unit index)
-    colleagues: dict[tuple[int, int], list[int]] = {}
-
-    for index, person in enumerate(persons):
-        periods = employments_of[index]
-        start = min(person.recruited_on or periods[0].start_date, periods[0].start_date)
-        end = periods[-1].end_date
-        tenure.append((start, end))
-        tier = draw_tier(rng, PERSON_TIERS)
-        tiers[index] = tier
-        thresholds = PERSON_TIERS[tier][1]
-        person_ratings = ratings[index]
-        person_home = home[index]
-        last_leave_end = datetime.date.min
-        cursor = 0
-        for year in year_list:
-            year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    def people_years(self) -> None:
+        """Per person and year worked: the unit, the rating, and the draws for discipline, pending
+        matters, leave and initiatives, in one pass so that each year's draws stay together."""
+        rng = self.rng
+        for index, person in enumerate(self.persons):
+            periods = self.employments[index]
             first_period = periods[0].start_date
-            if first_period > year_end or (end is not None and end < year_start):
-                continue
-            y = offset[year]
-            until_day = year_end if end is None or end >= year_end else end
-            while cursor + 1 < len(periods) and periods[cursor + 1].start_date <= until_day:
-                cursor += 1
-            unit_index = periods[cursor].unit_id - first_unit_pk
-            person_home[y] = unit_index
-            if end is None or end >= year_end:
-                member[index][y] = 1
-            colleagues.setdefault((unit_index, year), []).append(index)
-            worked_from = max(first_period, year_start)
+            end = periods[-1].end_date
+            self.tenure.append((min(person.recruited_on or first_period, first_period), end))
+            tier = draw_tier(rng, PERSON_TIERS)
+            self.tiers[index] = tier
+            thresholds = PERSON_TIERS[tier][1]
+            last_leave_end = datetime.date.min
+            cursor = 0
+            for y, year in enumerate(self.years):
+                year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+                if first_period > year_end or (end is not None and end < year_start):
+                    continue
+                until_day = year_end if end is None or end >= year_end else end
+                while cursor + 1 < len(periods) and periods[cursor + 1].start_date <= until_day:
+                    cursor += 1
+                unit_index = periods[cursor].unit_id - self.first_unit_pk
+                self.home[index][y] = unit_index
+                self.member[index][y] = end is None or end >= year_end
+                self.colleagues.setdefault((unit_index, year), []).append(index)
+                worked_from = max(first_period, year_start)
 
-            forced = 0
-            if rng.random() < DISCIPLINE_RATE:
-                level = _pick(rng, DISCIPLINE_LEVELS)
-                begins = _day_in(rng, worked_from, until_day)
-                disciplines.setdefault(index, []).append((level, begins, begins + datetime.timedelta(days=364)))
-                forced = KHTNV if rng.random() < 0.25 else HTNV
-            person_ratings[y] = forced or draw_rank(rng, thresholds)
+                forced = 0
+                if rng.random() < DISCIPLINE_RATE:
+                    begins = _day_in(rng, worked_from, until_day)
+                    self.disciplines.setdefault(index, []).append(
+                        (_pick(rng, DISCIPLINE_LEVELS), begins, begins + datetime.timedelta(days=364))
+                    )
+                    # A person disciplined in a year is rated no higher than HTNV for it.
+                    forced = KHTNV if rng.random() < 0.25 else HTNV
+                self.ratings[index][y] = forced or draw_rank(rng, thresholds)
 
-            if year == last_year and end is None and rng.random() < OPEN_PENDING_RATE:
-                begins = _day_in(rng, max(worked_from, datetime.date(year, 9, 1)), last_day)
-                pending.setdefault(index, []).append((begins, None))
-            elif rng.random() < CLOSED_PENDING_RATE:
-                # Settled within the year, before the titles of the year are decided.
-                begins = _day_in(rng, worked_from, until_day)
-                pending.setdefault(index, []).append((begins, min(begins + datetime.timedelta(days=rng.randint(30, 75)), until_day)))
+                if year == self.years[-1] and end is None and rng.random() < OPEN_PENDING_RATE:
+                    begins = _day_in(rng, max(worked_from, datetime.date(year, 9, 1)), self.last_day)
+                    self.pending.setdefault(index, []).append((begins, None))
+                elif rng.random() < CLOSED_PENDING_RATE:
+                    # Settled within the year, before the titles of the year are decided.
+                    begins = _day_in(rng, worked_from, until_day)
+                    settled = min(begins + datetime.timedelta(days=rng.randint(30, 75)), until_day)
+                    self.pending.setdefault(index, []).append((begins, settled))
 
-            age = year - person.birth_date.year
-            if person.gender == Gender.FEMALE and 22 <= age <= 40 and rng.random() < MATERNITY_RATE:
-                begins = _day_in(rng, worked_from, year_end)
-                finishes = begins + datetime.timedelta(days=182)
-                if begins > last_leave_end and (end is None or finishes <= end) and finishes < until:
-                    plan.leaves.append((person.pk, LeaveKind.MATERNITY.value, begins, finishes, ""))
-                    last_leave_end = finishes
-            elif rng.random() < UNPAID_RATE:
-                begins = _day_in(rng, worked_from, year_end)
-                finishes = begins + datetime.timedelta(days=rng.randint(30, 240))
-                if begins > last_leave_end and (end is None or finishes <= end) and finishes < until:
-                    plan.leaves.append((person.pk, LeaveKind.UNPAID.value, begins, finishes, "Nghỉ việc riêng không hưởng lương"))
-                    unpaid.setdefault(index, []).append((LeaveKind.UNPAID.value, begins, finishes))
-                    last_leave_end = finishes
+                age = year - person.birth_date.year
+                leave = None
+                if person.gender == Gender.FEMALE and 22 <= age <= 40 and rng.random() < MATERNITY_RATE:
+                    begins = _day_in(rng, worked_from, year_end)
+                    leave = (LeaveKind.MATERNITY.value, begins, begins + datetime.timedelta(days=182), "")
+                elif rng.random() < UNPAID_RATE:
+                    begins = _day_in(rng, worked_from, year_end)
+                    finishes = begins + datetime.timedelta(days=rng.randint(30, 240))
+                    leave = (LeaveKind.UNPAID.value, begins, finishes, "Nghỉ việc riêng không hưởng lương")
+                if (
+                    leave
+                    and leave[1] > last_leave_end
+                    and (end is None or leave[2] <= end)
+                    and leave[2] < self.until
+                ):
+                    self.plan.leaves.append((person.pk, *leave))
+                    last_leave_end = leave[2]
+                    if leave[0] == LeaveKind.UNPAID:
+                        self.unpaid.setdefault(index, []).append(leave[:3])
 
-            if rng.random() < INITIATIVE_RATE[tier]:
-                initiative_seeds.append((index, year, unit_index))
+                if rng.random() < INITIATIVE_RATE[tier]:
+                    self.initiative_seeds.append((index, year, unit_index))
+            for y, rank in enumerate(self.ratings[index]):
+                if rank:
+                    self.plan.ratings.append((person.pk, None, self.years[y], RATING_OF_RANK[rank], ""))
 
-        for y, rank in enumerate(person_ratings):
-            if rank:
-                plan.ratings.append((person.pk, None, year_list[y], RATING_OF_RANK[rank], ""))
-
-    for index, items in disciplines.items():
-        pk = persons[index].pk
-        for level, begins, finishes in items:
-            group = units[group_of[home[index][offset[begins.year]]]]
-            number = f"{rng.randint(5, 180)}/QĐ-{_suffix(group)}"
-            plan.disciplines.append((pk, level.value, False, "", begins, finishes, number, ""))
-    for index, items in pending.items():
-        for begins, finishes in items:
-            kind = rng.choice(list(PendingMatterKind))
-            plan.disciplines.append((persons[index].pk, "", True, kind.value, begins, finishes, "", PENDING_NOTES[kind]))
+    def conduct(self) -> None:
+        rng = self.rng
+        for index, items in self.disciplines.items():
+            for level, begins, finishes in items:
+                group = self.units[self.group_of[self.home[index][self.offset[begins.year]]]]
+                number = f"{rng.randint(5, 180)}/QĐ-{_suffix(group)}"
+                self.plan.disciplines.append(
+                    (self.persons[index].pk, level.value, False, "", begins, finishes, number, "")
+                )
+        for index, items in self.pending.items():
+            for begins, finishes in items:
+                kind = rng.choice(list(PendingMatterKind))
+                self.plan.disciplines.append(
+                    (self.persons[index].pk, "", True, kind.value, begins, finishes, "", PENDING_NOTES[kind])
+                )
 
     # ------------------------------------------------------------ initiatives and research
-    initiatives: dict[int, list[tuple[int, str, str, bool]]] = {}  # person index → (year, kind, scope, applied)
-    next_pk = first_initiative_pk
-    for index, year, unit_index in initiative_seeds:
-        unit = units[unit_index]
-        group = units[group_of[unit_index]]
-        profile = tree.profiles[unit_index] or "office"
-        kind = InitiativeKind.RESEARCH if rng.random() < 0.15 else InitiativeKind.INITIATIVE
-        draw = rng.random()
-        if kind == InitiativeKind.RESEARCH:
-            scope = Scope.NATIONAL if draw < 0.02 else Scope.PROVINCE if draw < 0.3 else Scope.BASE
-            applied = rng.random() < 0.7
-        else:
-            scope = Scope.NATIONAL if draw < 0.008 else Scope.PROVINCE if draw < 0.1 else Scope.BASE
-            applied = rng.random() < 0.95
-        topic = rng.choice(_TOPICS[profile][kind.value])
-        if scope == Scope.BASE:
-            place = f"{unit.name}, {group.name}" if unit.kind == UnitKind.OFFICE and unit.depth > 1 else unit.name
-            title = f"{topic} tại {place}"
-        else:
-            title = f"{topic}{_SCOPE_SUFFIX[scope]}"
-        recognized_on = _day_in(rng, datetime.date(year, 8, 1), datetime.date(year, 12, 20))
-        if scope == Scope.BASE:
-            decision, body = f"{rng.randint(20, 250)}/QĐ-{_suffix(group)}", group.name
-        elif scope == Scope.PROVINCE:
-            decision, body = f"{rng.randint(1000, 3200)}/QĐ-UBND", f"Ủy ban nhân dân tỉnh {province}"
-        else:
-            ministry, body = NATIONAL_BODIES.get(profile, NATIONAL_BODIES["office"])
-            decision = f"{rng.randint(100, 3000)}/QĐ-{ministry}"
-        plan.initiatives.append(
-            (next_pk, title[:500], kind.value, unit.pk, scope.value, recognized_on, decision, body, applied, applied, "")
-        )
-        pool = colleagues.get((unit_index, year), [])
-        wanted = _pick(rng, CO_AUTHORS)
-        others = [other for other in pool if other != index]
-        authors = [index, *(rng.sample(others, min(wanted, len(others))) if wanted and others else [])]
-        for order, author in enumerate(authors, start=1):
-            plan.authors.append((next_pk, persons[author].pk, order))
-            initiatives.setdefault(author, []).append((year, kind.value, scope.value, applied))
-        next_pk += 1
 
-    # ------------------------------------------------------------ units: ratings
-    unit_tiers = [draw_tier(rng, UNIT_TIERS) for _ in units]
-    unit_ratings = [bytearray(n_years) for _ in units]
-    for unit_index, unit in enumerate(units):
-        thresholds = UNIT_TIERS[unit_tiers[unit_index]][1]
-        for y, year in enumerate(year_list):
-            rank = draw_rank(rng, thresholds)
-            unit_ratings[unit_index][y] = rank
-            plan.ratings.append((None, unit.pk, year, RATING_OF_RANK[rank], ""))
+    def initiatives(self, first_pk: int) -> None:
+        rng = self.rng
+        for pk, (index, year, unit_index) in enumerate(self.initiative_seeds, start=first_pk):
+            unit = self.units[unit_index]
+            group = self.units[self.group_of[unit_index]]
+            profile = self.tree.profiles[unit_index] or "office"
+            kind = InitiativeKind.RESEARCH if rng.random() < 0.15 else InitiativeKind.INITIATIVE
+            draw = rng.random()
+            if kind == InitiativeKind.RESEARCH:
+                scope = Scope.NATIONAL if draw < 0.02 else Scope.PROVINCE if draw < 0.3 else Scope.BASE
+                applied = rng.random() < 0.7
+            else:
+                scope = Scope.NATIONAL if draw < 0.008 else Scope.PROVINCE if draw < 0.1 else Scope.BASE
+                applied = rng.random() < 0.95
+            topic = rng.choice(_TOPICS[profile][kind.value])
+            if scope == Scope.BASE:
+                place = (
+                    f"{unit.name}, {group.name}"
+                    if unit.kind == UnitKind.OFFICE and unit.depth > 1
+                    else unit.name
+                )
+                title = f"{topic} tại {place}"
+                decision, body = f"{rng.randint(20, 250)}/QĐ-{_suffix(group)}", group.name
+            elif scope == Scope.PROVINCE:
+                title = f"{topic} trên địa bàn tỉnh"
+                decision, body = f"{rng.randint(1000, 3200)}/QĐ-UBND", f"Ủy ban nhân dân tỉnh {self.province}"
+            else:
+                title = topic
+                ministry, body = NATIONAL_BODIES[profile]
+                decision = f"{rng.randint(100, 3000)}/QĐ-{ministry}"
+            recognized_on = _day_in(rng, datetime.date(year, 8, 1), datetime.date(year, 12, 20))
+            self.plan.initiatives.append(
+                (
+                    pk,
+                    title[:500],
+                    kind.value,
+                    unit.pk,
+                    scope.value,
+                    recognized_on,
+                    decision,
+                    body,
+                    applied,
+                    applied,
+                    "",
+                )
+            )
+            others = [other for other in self.colleagues.get((unit_index, year), []) if other != index]
+            wanted = min(_pick(rng, CO_AUTHORS), len(others))
+            for order, author in enumerate([index, *(rng.sample(others, wanted) if wanted else [])], start=1):
+                self.plan.authors.append((pk, self.persons[author].pk, order))
+                self.works.setdefault(author, []).append((year, kind.value, scope.value, applied))
+
+    def unit_ratings(self) -> None:
+        for unit_index, unit in enumerate(self.units):
+            thresholds = UNIT_TIERS[draw_tier(self.rng, UNIT_TIERS)][1]
+            for y, year in enumerate(self.years):
+                rank = draw_rank(self.rng, thresholds)
+                self.unit_rank[unit_index][y] = rank
+                self.plan.ratings.append((None, unit.pk, year, RATING_OF_RANK[rank], ""))
 
     # ------------------------------------------------------------ the award register
-    titles = [bytearray(n_years) for _ in range(count)]
-    unit_titles = [bytearray(n_years) for _ in units]
-    last_cstd_tinh = [0] * count
-    last_bang_khen = [0] * count
-    unit_last_bang_khen = [0] * len(units)
-    decisions: dict[tuple[str, int, int], tuple[str, datetime.date, int]] = {}
-    root = units[0]
 
-    def decision(kind: str, group_index: int, year: int) -> tuple[str, datetime.date, int]:
-        """One decision per issuer, year and kind: (number, date, issuing unit pk)."""
-        key = (kind, group_index, year)
-        found = decisions.get(key)
+    def decision(self, kind: str, group_index: int, year: int) -> tuple[str, datetime.date, int]:
+        """One decision per issuer, year and kind: (number, date, issuing unit pk). The department or
+        commune decides LĐTT, CSTĐCS, TTLĐTT and Giấy khen early in the next year; the province its own
+        titles and Bằng khen in spring."""
+        provincial = kind in ("province", "bang_khen")
+        key = (kind, 0 if provincial else group_index, year)
+        found = self.decisions.get(key)
         if found is None:
-            if kind in ("province", "bang_khen"):
-                issuer = root
+            rng = self.rng
+            if provincial:
+                issuer = self.units[0]
                 day = _day_in(rng, datetime.date(year + 1, 3, 1), datetime.date(year + 1, 5, 20))
                 number = f"{rng.randint(250, 1400)}/QĐ-UBND"
             else:
-                issuer = units[group_index]
+                issuer = self.units[group_index]
                 day = _day_in(rng, datetime.date(year + 1, 1, 5), datetime.date(year + 1, 2, 25))
-                number = f"{rng.randint(2, 60) + (1 if kind == 'giay_khen' else 0)}/QĐ-{_suffix(issuer)}"
-            found = decisions[key] = (number, day, issuer.pk)
+                number = f"{rng.randint(2, 60)}/QĐ-{_suffix(issuer)}"
+            found = self.decisions[key] = (number, day, issuer.pk)
         return found
 
-    def add_award(code: str, year: int, kind: str, group_index: int, *, person: int | None = None, unit: int | None = None,
-                  period_start: int | None = None, regular: bool = True, note: str = "") -> None:
-        number, day, issuer = decision(kind, 0 if kind in ("province", "bang_khen") else group_index, year)
-        plan.awards.append(
-            (person, unit, "", award_ids[code], period_start or year, year, number, day, issuer, "", "", None,
-             "imported", regular, False, note)
+    def award(
+        self,
+        code: str,
+        year: int,
+        kind: str,
+        group_index: int,
+        *,
+        person: int | None = None,
+        unit: int | None = None,
+        since: int | None = None,
+        regular: bool = True,
+        note: str = "",
+    ) -> None:
+        number, day, issuer = self.decision(kind, group_index, year)
+        self.plan.awards.append(
+            (
+                person,
+                unit,
+                "",
+                self.award_ids[code],
+                since or year,
+                year,
+                number,
+                day,
+                issuer,
+                "",
+                "",
+                None,
+                AwardSource.IMPORTED.value,
+                regular,
+                False,
+                note,
+            )
         )
 
-    def pending_on(index: int, day: datetime.date) -> bool:
-        return any(begins <= day and (finishes is None or finishes >= day) for begins, finishes in pending.get(index, ()))
-
-    def disciplined_in(index: int, year: int, minimum: DisciplineLevel = DisciplineLevel.REPRIMAND) -> bool:
-        if index not in disciplines:
-            return False
+    def pending_on(self, index: int, day: datetime.date) -> bool:
         return any(
-            DISCIPLINE_RANK[level] >= DISCIPLINE_RANK[minimum] and _overlaps(begins, finishes, year)
-            for level, begins, finishes in disciplines[index]
+            begins <= day and (end is None or end >= day) for begins, end in self.pending.get(index, ())
         )
 
-    for year in award_years:
-        rules = year_rules(year)
-        y = offset[year]
-        # LĐTT, and the CSTĐCS candidates by issuing unit (the quota is counted per department or commune).
+    def disciplined_in(
+        self, index: int, year: int, minimum: DisciplineLevel = DisciplineLevel.REPRIMAND
+    ) -> bool:
+        return index in self.disciplines and any(
+            DISCIPLINE_RANK[level] >= DISCIPLINE_RANK[minimum] and _overlaps(begins, end, year)
+            for level, begins, end in self.disciplines[index]
+        )
+
+    def base_titles(self, year: int, rules: YearRules) -> None:
+        """LĐTT and CSTĐCS, decided by each department or commune (the CSTĐCS quota counts there)."""
+        rng, y = self.rng, self.offset[year]
         ldtt_by_group: dict[int, int] = {}
-        candidates_by_group: dict[int, list[int]] = {}
-        for index in range(count):
-            rank = ratings[index][y]
-            if not rank:
+        candidates: dict[int, list[int]] = {}
+        for index, ratings in enumerate(self.ratings):
+            rank = ratings[y]
+            if rank < HTTNV or self.disciplined_in(index, year):
                 continue
-            group_index = group_of[home[index][y]]
-            base_day = decision("base", group_index, year)[1]
-            if rank < HTTNV or disciplined_in(index, year) or pending_on(index, base_day):
+            group_index = self.group_of[self.home[index][y]]
+            if self.pending_on(index, self.decision("base", group_index, year)[1]):
                 continue
-            start, end = tenure[index]
-            full_year = start <= datetime.date(year, 1, 1) and (end is None or end >= datetime.date(year, 12, 31))
-            if not (full_year and index not in unpaid):
-                worked = months_worked((start, end), unpaid.get(index, []), year)
+            start, end = self.tenure[index]
+            whole_year = start <= datetime.date(year, 1, 1) and (
+                end is None or end >= datetime.date(year, 12, 31)
+            )
+            if not whole_year or index in self.unpaid:
+                worked = months_worked((start, end), self.unpaid.get(index, []), year)
                 if worked is None or worked < rules.ldtt_months:
                     continue
             if rng.random() >= LDTT_TAKEN:
                 continue
-            titles[index][y] |= T_LDTT
+            self.titles[index][y] |= T_LDTT
             ldtt_by_group[group_index] = ldtt_by_group.get(group_index, 0) + 1
-            works = [item for item in initiatives.get(index, ()) if item[0] == year]
-            achieved = any(kind == InitiativeKind.INITIATIVE or applied for _, kind, _, applied in works)
+            achieved = any(
+                item_year == year and (kind == InitiativeKind.INITIATIVE or applied)
+                for item_year, kind, _, applied in self.works.get(index, ())
+            )
             if achieved or (rules.excellence_counts and rank == HTXSNV):
-                candidates_by_group.setdefault(group_index, []).append(index)
-        for group_index, candidates in candidates_by_group.items():
-            chosen = [index for index in candidates if rng.random() < CSTDCS_TAKEN[tiers[index]]]
+                candidates.setdefault(group_index, []).append(index)
+        for group_index, indexes in candidates.items():
+            chosen = [index for index in indexes if rng.random() < CSTDCS_TAKEN[self.tiers[index]]]
             if rules.cstdcs_quota is not None:
                 allowed = math.floor(ldtt_by_group[group_index] * rules.cstdcs_quota + 1e-9)
                 if len(chosen) > allowed:
                     chosen = sorted(rng.sample(chosen, allowed))
             for index in chosen:
-                titles[index][y] |= T_CSTDCS
-        # Person by person: the titles of this year in the register, then the higher ones.
-        for index in range(count):
-            marks = titles[index][y]
-            rank = ratings[index][y]
+                self.titles[index][y] |= T_CSTDCS
+
+    def higher_titles(self, year: int, rules: YearRules) -> None:
+        """The register rows of the year person by person: LĐTT and CSTĐCS as decided, then CSTĐ tỉnh,
+        Bằng khen tỉnh and Giấy khen where the evidence allows."""
+        rng, y = self.rng, self.offset[year]
+        for index, person in enumerate(self.persons):
+            rank = self.ratings[index][y]
             if not rank:
                 continue
-            pk = persons[index].pk
-            group_index = group_of[home[index][y]]
+            marks, group_index, pk = self.titles[index][y], self.group_of[self.home[index][y]], person.pk
+            works = self.works.get(index, ())
             if marks & T_LDTT:
-                add_award("LDTT", year, "base", group_index, person=pk)
+                self.award("LDTT", year, "base", group_index, person=pk)
             if marks & T_CSTDCS:
-                add_award("CSTDCS", year, "base", group_index, person=pk)
-                province_day = decision("province", 0, year)[1]
-                streak = y >= 2 and all(titles[index][y - back] & T_CSTDCS for back in (1, 2))
+                self.award("CSTDCS", year, "base", group_index, person=pk)
+                # Three consecutive CSTĐCS (not counted before) and an initiative of provincial effect.
                 if (
-                    streak
-                    and year - 2 > last_cstd_tinh[index]
+                    y >= 2
+                    and all(self.titles[index][y - back] & T_CSTDCS for back in (1, 2))
+                    and year - 2 > self.last_cstd_tinh[index]
                     and any(
                         year - 2 <= item_year <= year and scope != Scope.BASE
-                        for item_year, _, scope, _ in initiatives.get(index, ())
+                        for item_year, _, scope, _ in works
                     )
-                    and not pending_on(index, province_day)
+                    and not self.pending_on(index, self.decision("province", group_index, year)[1])
                     and rng.random() < CSTD_TINH_TAKEN
                 ):
-                    titles[index][y] |= T_CSTD_TINH
-                    last_cstd_tinh[index] = year
-                    add_award("CSTD_TINH", year, "province", group_index, person=pk, period_start=year - 2)
-            if y >= 1 and year - 1 > last_bang_khen[index] and rank >= HTTNV:
-                two_cstdcs = marks & T_CSTDCS and titles[index][y - 1] & T_CSTDCS
-                works = [item for item in initiatives.get(index, ()) if year - 1 <= item[0] <= year]
-                excellent = (
-                    ratings[index][y] == HTXSNV
-                    and ratings[index][y - 1] == HTXSNV
-                    and (
-                        sum(1 for item in works if item[1] == InitiativeKind.INITIATIVE) >= 2
-                        or sum(1 for item in works if item[1] == InitiativeKind.RESEARCH and item[3]) >= 2
-                    )
-                )
-                # Decree 98/2023 art. 33.7: every year since the previous Bằng khen rated HTTNV or better.
-                since = range(max(last_bang_khen[index] + 1, first_year), year + 1) if last_bang_khen[index] else ()
-                steady = all(ratings[index][offset[k]] in (0, HTTNV, HTXSNV) for k in since)
-                bang_khen_day = decision("bang_khen", 0, year)[1]
+                    self.last_cstd_tinh[index] = year
+                    self.award("CSTD_TINH", year, "province", group_index, person=pk, since=year - 2)
+            if (
+                y >= 1
+                and year - 1 > self.last_bang_khen[index]
+                and self.bang_khen_grounds(index, year, rules)
+            ):
                 if (
-                    (two_cstdcs or excellent)
-                    and steady
-                    and not pending_on(index, bang_khen_day)
+                    not self.pending_on(index, self.decision("bang_khen", group_index, year)[1])
                     and rng.random() < BANG_KHEN_TAKEN
                 ):
-                    titles[index][y] |= T_BANG_KHEN
-                    last_bang_khen[index] = year
-                    add_award("BANG_KHEN_TINH", year, "bang_khen", group_index, person=pk, period_start=year - 1)
-            if rank >= HTTNV and not disciplined_in(index, year) and rng.random() < GIAY_KHEN_RATE:
+                    self.last_bang_khen[index] = year
+                    self.award("BANG_KHEN_TINH", year, "bang_khen", group_index, person=pk, since=year - 1)
+            if rank >= HTTNV and not self.disciplined_in(index, year) and rng.random() < GIAY_KHEN_RATE:
                 thematic = rng.random() < THEMATIC_SHARE
-                titles[index][y] |= T_GIAY_KHEN
-                add_award(
-                    "GIAY_KHEN", year, "giay_khen", group_index, person=pk, regular=not thematic,
+                self.award(
+                    "GIAY_KHEN",
+                    year,
+                    "giay_khen",
+                    group_index,
+                    person=pk,
+                    regular=not thematic,
                     note=rng.choice(THEMATIC_ROUNDS) if thematic else "",
                 )
 
-        # Units: what their members achieved this year, summed up the tree.
-        size = [0] * len(units)
-        not_done = [0] * len(units)
-        with_ldtt = [0] * len(units)
-        with_cstdcs = [0] * len(units)
-        warned = [0] * len(units)
-        for index in range(count):
-            if not member[index][y]:
+    def bang_khen_grounds(self, index: int, year: int, rules: YearRules) -> bool:
+        """Bằng khen tỉnh for the two years ending in ``year``: two consecutive CSTĐCS (from the 2022 Law),
+        or two years HTXSNV with two initiatives (two research tasks applied, from the 2022 Law)."""
+        y, ratings = self.offset[year], self.ratings[index]
+        if rules.bang_khen_by_cstdcs and self.titles[index][y] & self.titles[index][y - 1] & T_CSTDCS:
+            grounds = True
+        else:
+            works = [item for item in self.works.get(index, ()) if year - 1 <= item[0] <= year]
+            if rules.bang_khen_by_cstdcs:
+                enough = (
+                    sum(1 for item in works if item[1] == InitiativeKind.INITIATIVE) >= 2
+                    or sum(1 for item in works if item[1] == InitiativeKind.RESEARCH and item[3]) >= 2
+                )
+            else:
+                enough = len(works) >= 2
+            grounds = ratings[y] == HTXSNV and ratings[y - 1] == HTXSNV and enough
+        if not grounds:
+            return False
+        if rules.bang_khen_since_last and self.last_bang_khen[index]:
+            # Decree 98/2023 art. 33.7: every year since the previous Bằng khen rated HTTNV or better.
+            since = range(self.last_bang_khen[index] + 1, year + 1)
+            return all(ratings[self.offset[k]] in (0, HTTNV, HTXSNV) for k in since if k in self.offset)
+        return True
+
+    def unit_titles(self, year: int) -> None:
+        """TTLĐTT, TTLĐXS, Bằng khen and Giấy khen for units, from what their members (everyone in the
+        subtree on 31/12, as the engine counts them) achieved, summed up the tree."""
+        rng, y, n = self.rng, self.offset[year], len(self.units)
+        size, not_done, with_ldtt, with_cstdcs, warned = [0] * n, [0] * n, [0] * n, [0] * n, [0] * n
+        for index in range(len(self.persons)):
+            if not self.member[index][y]:
                 continue
-            unit_index = home[index][y]
+            unit_index = self.home[index][y]
             size[unit_index] += 1
-            not_done[unit_index] += ratings[index][y] < HTNV
-            with_ldtt[unit_index] += bool(titles[index][y] & T_LDTT)
-            with_cstdcs[unit_index] += bool(titles[index][y] & T_CSTDCS)
-            warned[unit_index] += index in disciplines and disciplined_in(index, year, DisciplineLevel.WARNING)
-        for unit_index in range(len(units) - 1, 0, -1):
-            parent = parent_index[unit_index]
-            if parent >= 0:
-                size[parent] += size[unit_index]
-                not_done[parent] += not_done[unit_index]
-                with_ldtt[parent] += with_ldtt[unit_index]
-                with_cstdcs[parent] += with_cstdcs[unit_index]
-                warned[parent] += warned[unit_index]
-        for unit_index, unit in enumerate(units):
+            not_done[unit_index] += self.ratings[index][y] < HTNV
+            with_ldtt[unit_index] += bool(self.titles[index][y] & T_LDTT)
+            with_cstdcs[unit_index] += bool(self.titles[index][y] & T_CSTDCS)
+            warned[unit_index] += self.disciplined_in(index, year, DisciplineLevel.WARNING)
+        # Children come after their parents in the tree's order: add each unit into its parent, last first.
+        for unit_index in range(n - 1, 0, -1):
+            parent = self.parent_index[unit_index]
+            for counter in (size, not_done, with_ldtt, with_cstdcs, warned):
+                counter[parent] += counter[unit_index]
+        for unit_index, unit in enumerate(self.units):
             if unit.depth == 0 or not size[unit_index]:
                 continue
-            rank = unit_ratings[unit_index][y]
-            group_index = group_of[unit_index]
+            rank, group_index = self.unit_rank[unit_index][y], self.group_of[unit_index]
             clean = not_done[unit_index] == 0 and warned[unit_index] == 0
-            if clean and rank >= HTTNV and with_ldtt[unit_index] * 2 > size[unit_index] and rng.random() < TTLDTT_TAKEN:
-                unit_titles[unit_index][y] |= T_TTLDTT
-                add_award("TTLDTT", year, "base", group_index, unit=unit.pk)
+            if (
+                clean
+                and rank >= HTTNV
+                and with_ldtt[unit_index] * 2 > size[unit_index]
+                and rng.random() < TTLDTT_TAKEN
+            ):
+                self.award("TTLDTT", year, "base", group_index, unit=unit.pk)
             if (
                 clean
                 and rank == HTXSNV
@@ -624,20 +769,18 @@ def plan_evidence(
                 and with_cstdcs[unit_index] >= 1
                 and rng.random() < TTLDXS_TAKEN
             ):
-                unit_titles[unit_index][y] |= T_TTLDXS
-                add_award("TTLDXS", year, "province", group_index, unit=unit.pk)
+                self.award("TTLDXS", year, "province", group_index, unit=unit.pk)
             if (
                 y >= 1
-                and year - 1 > unit_last_bang_khen[unit_index]
+                and year - 1 > self.unit_last_bang_khen[unit_index]
                 and rank == HTXSNV
-                and unit_ratings[unit_index][y - 1] == HTXSNV
+                and self.unit_rank[unit_index][y - 1] == HTXSNV
                 and rng.random() < UNIT_BANG_KHEN_TAKEN
             ):
-                unit_last_bang_khen[unit_index] = year
-                add_award("BANG_KHEN_TINH", year, "bang_khen", group_index, unit=unit.pk, period_start=year - 1)
+                self.unit_last_bang_khen[unit_index] = year
+                self.award("BANG_KHEN_TINH", year, "bang_khen", group_index, unit=unit.pk, since=year - 1)
             if rank >= HTTNV and rng.random() < UNIT_GIAY_KHEN_RATE:
-                add_award("GIAY_KHEN", year, "giay_khen", group_index, unit=unit.pk)
-    return plan
+                self.award("GIAY_KHEN", year, "giay_khen", group_index, unit=unit.pk)
 
 
 def _suffix(unit) -> str:
@@ -647,8 +790,3 @@ def _suffix(unit) -> str:
     if unit.kind == UnitKind.ENTERPRISE:
         return "CT"
     return unit.short_name or unit.code.rsplit("_", 1)[-1]
-
-
-def counts(plan: EvidencePlan) -> dict[str, int]:
-    return {name: len(rows) for name, rows in vars(plan).items()}
-
