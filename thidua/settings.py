@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "thidua.common.context_processors.navigation",
+                "thidua.common.context_processors.notification_count",
             ],
         },
     },

@@ -22,6 +22,10 @@ ENDPOINTS = {
     "/api/v1/imports/initiatives": {"post"},
     "/api/v1/imports/awards": {"post"},
     "/api/v1/imports/disciplines": {"post"},
+    "/api/v1/movements": {"post"},
+    "/api/v1/movements/{movement_id}": {"get"},
+    "/api/v1/movements/{movement_id}/transitions": {"post"},
+    "/api/v1/movements/{movement_id}/registrations": {"get", "post"},
 }
 
 

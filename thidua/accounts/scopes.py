@@ -41,6 +41,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registration.manage": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
     "cluster.manage": frozenset({Role.ADMIN, Role.OFFICER}),
     "review.submit": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
+    # the document register (plans, guidance, decisions that movements and decisions rest on)
+    "document.view": _ALL,
+    "document.manage": frozenset({Role.ADMIN, Role.OFFICER}),
     # screening (bình xét): eligibility of everyone in a unit for a year
     "screening.view": frozenset(
         {Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER, Role.AUDITOR, Role.SIGNER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}

@@ -19,3 +19,7 @@ api.add_router("", records_api.router)
 from thidua.api import records_imports  # noqa: E402  (appended: Excel import of evidence)
 
 api.add_router("/imports", records_imports.router)
+
+from thidua.api import movements as movements_api  # noqa: E402  (appended: movements, transitions, registrations)
+
+api.add_router("/movements", movements_api.router)

@@ -11,6 +11,7 @@ NAVIGATION = [
     ("common:dashboard", _("Tổng quan"), None),
     ("organizations:unit_tree", _("Đơn vị"), "unit.view"),
     ("organizations:person_list", _("Cá nhân"), "person.view"),
+    ("movements:movement_list", _("Phong trào"), "movement.view"),
     ("records:rating_list", _("Minh chứng"), "records.view"),
     ("rules:screening", _("Bình xét"), "screening.view"),
     ("rules:ruleset_list", _("Quy định"), "rules.view"),
@@ -41,3 +42,13 @@ def navigation(request):
                 active = current == url_name if section == "common" else current_section == section
             items.append({"url": reverse(url_name), "label": label, "active": active})
     return {"nav_items": items}
+
+
+def notification_count(request):
+    """The unread count shown on the bell in the top bar (one COUNT per page, signed-in users only)."""
+    from thidua.common.notifications import unread_count
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notification_count": unread_count(user)}

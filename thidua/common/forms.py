@@ -60,3 +60,106 @@ class AuditFilterForm(forms.Form):
 
     def content_type(self) -> ContentType | None:
         return self.content_types.get(self.cleaned_data.get("type") or "")
+
+
+# ---------------------------------------------------------------- the document register (movements UI helper)
+
+
+class LegalDocumentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
+    year = forms.TypedChoiceField(label=_("Năm ban hành"), required=False, coerce=int, empty_value=None)
+    unit = forms.ChoiceField(label=_("Đơn vị quản lý"), required=False)
+
+    def __init__(self, data=None, *, units, years, **kwargs):
+        super().__init__(data, **kwargs)
+        self.units_by_code = {unit.code: unit for unit in units}
+        self.fields["unit"].choices = [("", _("Tất cả đơn vị"))] + [(unit.code, unit.name) for unit in units]
+        self.fields["year"].choices = [("", _("Tất cả các năm"))] + [(year, year) for year in years]
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Số, ký hiệu, trích yếu hoặc cơ quan ban hành"), "autocomplete": "off"}
+        )
+        for name in ("year", "unit"):
+            self.fields[name].widget.attrs["data-autosubmit"] = True
+
+    def values(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "q": data.get("q") or "",
+            "year": data.get("year"),
+            "unit": self.units_by_code.get(data.get("unit") or ""),
+        }
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+class LegalDocumentForm(forms.Form):
+    number = forms.CharField(
+        label=_("Số, ký hiệu"),
+        max_length=80,
+        help_text=_("Ví dụ: 204/KH-UBND"),
+        error_messages={"required": _("Nhập số, ký hiệu văn bản.")},
+    )
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Nhập ngày theo dạng dd/mm/yyyy."),
+            "required": _("Nhập ngày ban hành."),
+        },
+    )
+    issuer = forms.CharField(
+        label=_("Cơ quan ban hành"), max_length=255, error_messages={"required": _("Nhập cơ quan ban hành.")}
+    )
+    title = forms.CharField(
+        label=_("Trích yếu"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Nhập trích yếu nội dung văn bản.")},
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị quản lý"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Văn bản chung (luật, nghị định)"),
+        error_messages={"invalid_choice": _("Đơn vị không hợp lệ hoặc ngoài phạm vi quản lý của bạn.")},
+    )
+    file = forms.FileField(
+        label=_("Tệp văn bản"),
+        required=False,
+        widget=forms.FileInput,
+        help_text=_("PDF, Word hoặc ảnh chụp; tối đa 20 MB."),
+        error_messages={"empty": _("Tệp rỗng.")},
+    )
+
+    def __init__(self, *args, user, document=None, **kwargs):
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from thidua.accounts import scopes
+        from thidua.organizations.models import Unit
+        from thidua.organizations.selectors import units_visible_to
+
+        super().__init__(*args, **kwargs)
+        units = units_visible_to(user, "document.manage").valid_on(timezone.localdate())
+        if document is not None and document.unit_id:
+            units = Unit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=document.unit_id))
+        self.fields["unit"].queryset = units.order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: f"{'— ' * unit.depth}{unit.name}"
+        # Only a province-wide manager keeps documents of no unit.
+        self.fields["unit"].required = not scopes.holds_root_scope(user, "document.manage")
+        self.fields["unit"].error_messages["required"] = _("Chọn đơn vị quản lý văn bản.")
+        if document is not None and document.file:
+            self.fields["file"].help_text = _("Đang có tệp %(name)s; chọn tệp khác để thay.") % {
+                "name": document.file.name.rsplit("/", 1)[-1]
+            }
+
+    def add_service_error(self, error) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)

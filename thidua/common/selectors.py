@@ -1,10 +1,11 @@
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from thidua.accounts import scopes
-from thidua.common.models import AuditEntry, ImportBatch
+from thidua.common.models import AuditEntry, ImportBatch, LegalDocument
 
 
 def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
@@ -39,3 +40,41 @@ def dashboard_summary(user) -> dict:
         summary["recent_imports"] = list(imports_visible_to(user)[:5])
     summary["roles"] = list(user.roles.select_related("unit").order_by("role")) if user.is_authenticated else []
     return summary
+
+
+# ---------------------------------------------------------------- the document register (movements UI helper)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    from thidua.organizations.models import PATH_SEGMENT_WIDTH, PATH_SEPARATOR
+
+    segment = PATH_SEGMENT_WIDTH + len(PATH_SEPARATOR)
+    return [path[:end] for end in range(segment, len(path) + 1, segment)]
+
+
+def legal_documents_visible_to(user, permission: str = "document.view") -> QuerySet[LegalDocument]:
+    """Documents kept by a unit in the user's scope, documents of the units above it (a province's
+    plan applies to its departments), and documents kept by no unit (laws, decrees)."""
+    queryset = LegalDocument.objects.select_related("unit")
+    paths = scopes.scope_paths(user, permission)
+    if paths is None:
+        return queryset
+    if not paths:
+        return queryset.none()
+    condition = Q(unit__isnull=True)
+    for path in paths:
+        condition |= Q(unit__path__startswith=path) | Q(unit__path__in=_ancestor_paths(path))
+    return queryset.filter(condition)
+
+
+def can_manage_legal_document(user, document: LegalDocument) -> bool:
+    if document.unit_id is None:
+        return scopes.holds_root_scope(user, "document.manage")
+    return scopes.can(user, "document.manage", document.unit)
+
+
+def access_legal_document(user, pk, permission: str = "document.view") -> LegalDocument:
+    try:
+        return legal_documents_visible_to(user, permission).get(pk=int(pk))
+    except (LegalDocument.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None

@@ -60,6 +60,12 @@ def dashboard(request):
             "imports_url": _url_or_empty("imports:import_list") if scopes.can(user, "import.run") else "",
         }
     )
+    if scopes.can(user, "movement.view"):
+        # Movements sit above common; imported here so that common never needs them at import time.
+        from thidua.movements.selectors import ongoing_movements, open_deadlines
+
+        context["deadlines"] = open_deadlines(user, today=context["today"])
+        context["ongoing_movements"] = ongoing_movements(user)
     return render(request, "common/dashboard.html", context)
 
 

@@ -335,7 +335,7 @@ def registration_bulk(*, actor, movement: Movement, unit, people_awards: dict, u
 
 @transaction.atomic
 def registration_decide(*, actor, registration: Registration, approve: bool) -> Registration:
-    registration = Registration.objects.select_for_update().select_related("on_behalf_of", "person").get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("on_behalf_of", "person").get(pk=registration.pk)
     subject_unit = registration.unit or registration.person.current_unit
     if subject_unit is None or not scopes.can(actor, "registration.manage", subject_unit):
         raise PermissionDenied
@@ -354,7 +354,11 @@ def registration_remind(*, actor, movement: Movement) -> int:
     """The officer reminds every participating unit that has not registered yet. Returns the number of units."""
     if not scopes.can(actor, "movement.manage", movement.launching_unit):
         raise PermissionDenied
-    registered = set(Registration.objects.filter(movement=movement).values_list("on_behalf_of_id", flat=True))
+    registered = set(
+        Registration.objects.filter(movement=movement)
+        .exclude(status=RegistrationStatus.REJECTED)
+        .values_list("on_behalf_of_id", flat=True)
+    )
     missing = [unit for unit in participating_units(movement) if unit.pk not in registered]
     if not missing:
         return 0
