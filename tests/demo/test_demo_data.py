@@ -309,6 +309,11 @@ def test_demo_register_agrees_with_the_engine(demo):
             eligible = {v.subject_id for v in result.for_award(code) if v.verdict == Verdict.ELIGIBLE}
             held = set(AwardRecord.objects.filter(award__code=code, period_end=year).values_list(field, flat=True))
             assert held == eligible, (year, code)
+    head = User.objects.get(username="truongphong").person
+    # The head's Bằng khen (2019–2020, decided 16/04/2021) and CSTĐ tỉnh (2019–2021, decided 12/04/2022).
+    for code, year, decided in (("BANG_KHEN_TINH", 2020, datetime.date(2021, 4, 16)), ("CSTD_TINH", 2021, datetime.date(2022, 4, 12))):
+        result = screen(root=department, year=year, award_codes=[code], as_of=decided, include_collectives=False)
+        assert [v.subject_id for v in result.for_award(code) if v.verdict == Verdict.ELIGIBLE] == [head.pk], code
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from thidua.api.errors import validation_error_payload
 from thidua.api.schemas import InputSchema, IsoDate, Message, Text, ValidationErrorOut
 from thidua.movements import selectors, services
+from thidua.movements.documents import movement_transition_with_letter
 from thidua.movements.enums import MovementKind, MovementStatus, Participation, RegistrationStatus
 from thidua.movements.models import Movement, Registration
 from thidua.organizations import selectors as org_selectors
@@ -355,7 +356,7 @@ def movement_transition(request, movement_id: int, payload: TransitionIn):
     user = request.auth
     movement = selectors.access_movement(user, movement_id)
     try:
-        services.movement_transition(actor=user, movement=movement, to=payload.to, note=payload.note)
+        movement_transition_with_letter(actor=user, movement=movement, to=payload.to, note=payload.note)
     except services.TransitionRefused as refused:
         return Status(409, {"detail": refused.message})
     except ValidationError as exc:

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("records:rating_list", _("Minh chứng"), "records.view"),
     ("rules:screening", _("Bình xét"), "screening.view"),
     ("rules:ruleset_list", _("Quy định"), "rules.view"),
+    ("common:document_list", _("Sổ văn bản"), "document.view"),
     ("imports:import_list", _("Nhập Excel"), "import.run"),
     ("accounts:user_list", _("Tài khoản"), "role.manage"),
     ("common:audit_list", _("Nhật ký"), "audit.view"),
@@ -39,7 +40,8 @@ def navigation(request):
                     current_section == "rules" and not current.startswith("rules:screening")
                 )
             else:
-                active = current == url_name if section == "common" else current_section == section
+                # common:document_list lights up on every common:document_* page, and so on.
+                active = current.startswith(url_name.rsplit("_", 1)[0]) if section == "common" else current_section == section
             items.append({"url": reverse(url_name), "label": label, "active": active})
     return {"nav_items": items}
 

@@ -79,6 +79,14 @@ class OfficialDocument:
         normal.font.name = FONT
         normal.font.size = Pt(14)
         normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+        # Fixed document dates (python-docx would stamp "now"): the same content gives the same bytes
+        # and the same hash, so stored versions differ only when the text does.
+        stamp = datetime.datetime.combine(letterhead.day, datetime.time(8, 0))
+        properties = self.document.core_properties
+        properties.created = properties.modified = stamp
+        properties.last_printed = stamp
+        properties.revision = 1
+        properties.author = properties.last_modified_by = "thidua"
         self._letterhead(letterhead)
         if doc_type:
             self._centred(doc_type.upper(), 14, bold=True, space_before=12)

@@ -54,7 +54,6 @@ class DemoData:
     users: dict[str, User] = field(default_factory=dict)
     taken_cccd: set[str] = field(default_factory=set)
     taken_names: set[str] = field(default_factory=set)
-    evidence: dict[str, object] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- units
@@ -573,25 +572,11 @@ def evidence_2015_2025(data: DemoData) -> None:
     """Ratings, initiatives, a reprimand, a pending matter, a maternity leave and the register of past
     titles for the staff of the Tiền Giang Department of Science and Technology, 2015–2025 — all through
     the records services, so every row is audited as it would be in production."""
-    from thidua.demo.synth_evidence import (
-        PERSON_TIERS,
-        RATING_OF_RANK,
-        UNIT_TIERS,
-        draw_rank,
-        draw_tier,
-        year_rules,
-    )
-    from thidua.records import services as records
-    from thidua.rules.engine import months_worked
-    from thidua.rules.models import AwardType
-
     rng = random.Random(f"{SEED}:evidence")  # a stream of its own: earlier stages keep their people
-    actor = data.actor
     department = data.units["SKHCN_TG"]
-    director = data.people["director"]
     staff = list(
         Person.objects.filter(employments__unit__path__startswith=department.path)
-        .exclude(pk=director.pk)
+        .exclude(pk=data.people["director"].pk)
         .distinct()
         .order_by("pk")
         .prefetch_related("employments__unit__parent")
@@ -605,125 +590,223 @@ def evidence_2015_2025(data: DemoData) -> None:
         and person.pk not in keyed
         and _tenure(person)[0] < datetime.date(2024, 1, 1)
     )
+    ratings = _demo_ratings(data, rng, staff)
+    unit_ratings = _demo_unit_ratings(data, rng)
+    _demo_conduct(data)
+    works = _demo_initiatives(data, rng, staff, keyed)
+    _demo_register(data, rng, staff, keyed, ratings, unit_ratings, works)
+
+
+def _demo_ratings(data: DemoData, rng: random.Random, staff: list[Person]) -> dict[int, dict[int, str]]:
+    """Drawn with the synthetic province's shares for everyone, then the story's own."""
+    from thidua.demo.synth_evidence import PERSON_TIERS, RATING_OF_RANK, draw_rank, draw_tier
+    from thidua.records.services import rating_set
+
     key_of = {person.pk: key for key, person in data.people.items()}
+    ratings: dict[int, dict[int, str]] = {}
+    for person in staff:
+        thresholds = PERSON_TIERS[draw_tier(rng, PERSON_TIERS)][1]
+        drawn = {year: RATING_OF_RANK[draw_rank(rng, thresholds)] for year in EVIDENCE_YEARS}
+        scripted = SCRIPTED_RATINGS.get(key_of.get(person.pk, ""), {})
+        ratings[person.pk] = {
+            year: scripted.get(year, drawn[year]) for year in EVIDENCE_YEARS if _worked_in(person, year)
+        }
+        for year, rating in ratings[person.pk].items():
+            rating_set(actor=data.actor, person=person, year=year, rating=rating)
+    return ratings
+
+
+def _demo_unit_ratings(data: DemoData, rng: random.Random) -> dict[str, dict[int, str]]:
+    """The department and its offices until 2024; the successor offices for 2025."""
+    from thidua.demo.synth_evidence import RATING_OF_RANK, UNIT_TIERS, draw_rank, draw_tier
+    from thidua.records.services import rating_set
+
+    rated = [(code, range(2015, 2025)) for code in ["SKHCN_TG", *WORKING_OFFICES]]
+    rated += [(code, range(2025, 2026)) for code in SUCCESSOR_OFFICES]
+    unit_ratings: dict[str, dict[int, str]] = {}
+    for code, years in rated:
+        thresholds = UNIT_TIERS[draw_tier(rng, UNIT_TIERS)][1]
+        scripted = SCRIPTED_UNIT_RATINGS.get(code, {})
+        unit_ratings[code] = {year: scripted.get(year) or RATING_OF_RANK[draw_rank(rng, thresholds)] for year in years}
+        for year, rating in unit_ratings[code].items():
+            rating_set(actor=data.actor, unit=data.units[code], year=year, rating=rating)
+    return unit_ratings
+
+
+def _demo_conduct(data: DemoData) -> None:
+    """A reprimand (so a rated year falls short), a pending inspection (so a verdict waits) and a
+    maternity leave (which counts as time worked)."""
+    from thidua.records.services import discipline_create, leave_create
+
+    discipline_create(
+        actor=data.actor,
+        person=data.people["driver"],
+        level="khien_trach",
+        start=datetime.date(2024, 6, 10),
+        end=datetime.date(2025, 6, 9),
+        decision="42/QĐ-SKHCN",
+        note="Vi phạm quy định quản lý, sử dụng xe công",
+    )
+    discipline_create(
+        actor=data.actor,
+        person=data.people["tdc_deputy"],
+        pending=True,
+        pending_kind="dieu_tra",
+        start=datetime.date(2024, 11, 20),
+        note="Đang thanh tra việc quản lý, sử dụng kinh phí kiểm định phương tiện đo năm 2024",
+    )
+    leave_create(
+        actor=data.actor,
+        person=data.people["mother"],
+        kind="thai_san",
+        start=datetime.date(2024, 2, 1),
+        end=datetime.date(2024, 7, 31),
+        note="Nghỉ thai sản sinh con thứ hai",
+    )
+
+
+def _demo_initiatives(
+    data: DemoData, rng: random.Random, staff: list[Person], keyed: set[int]
+) -> dict[int, list[tuple[int, str, str, bool]]]:
+    """The initiatives and research tasks; returns (year, kind, scope, applied) per author."""
+    from thidua.records.services import initiative_create
 
     def colleague(code: str, year: int, besides: list[Person]) -> Person:
         day = datetime.date(year, 12, 31)
         return next(
             person
             for person in staff
-            if person.pk not in keyed and person not in besides
-            and (employment := _employment_on(person, day)) is not None and employment.unit.code == code
+            if person.pk not in keyed
+            and person not in besides
+            and (employment := _employment_on(person, day)) is not None
+            and employment.unit.code == code
         )
 
-    # Ratings: drawn for everyone, then the story's own.
-    ratings: dict[int, dict[int, str]] = {}
-    for person in staff:
-        thresholds = PERSON_TIERS[draw_tier(rng, PERSON_TIERS)][1]
-        drawn = {year: RATING_OF_RANK[draw_rank(rng, thresholds)] for year in EVIDENCE_YEARS}
-        scripted = SCRIPTED_RATINGS.get(key_of.get(person.pk, ""), {})
-        ratings[person.pk] = {year: scripted.get(year, drawn[year]) for year in EVIDENCE_YEARS if _worked_in(person, year)}
-        for year, rating in ratings[person.pk].items():
-            records.rating_set(actor=actor, person=person, year=year, rating=rating)
-    unit_ratings: dict[str, dict[int, str]] = {}
-    for code, years in [*((code, range(2015, 2025)) for code in ["SKHCN_TG", *WORKING_OFFICES]), *((code, [2025]) for code in SUCCESSOR_OFFICES)]:
-        thresholds = UNIT_TIERS[draw_tier(rng, UNIT_TIERS)][1]
-        unit_ratings[code] = {
-            year: SCRIPTED_UNIT_RATINGS.get(code, {}).get(year) or RATING_OF_RANK[draw_rank(rng, thresholds)] for year in years
-        }
-        for year, rating in unit_ratings[code].items():
-            records.rating_set(actor=actor, unit=data.units[code], year=year, rating=rating)
-
-    # A reprimand, a pending matter, a maternity leave.
-    reprimand = records.discipline_create(
-        actor=actor, person=data.people["driver"], level="khien_trach", start=datetime.date(2024, 6, 10),
-        end=datetime.date(2025, 6, 9), decision="42/QĐ-SKHCN", note="Vi phạm quy định quản lý, sử dụng xe công",
-    )
-    pending = records.discipline_create(
-        actor=actor, person=data.people["tdc_deputy"], pending=True, pending_kind="dieu_tra", start=datetime.date(2024, 11, 20),
-        note="Đang thanh tra việc quản lý, sử dụng kinh phí kiểm định phương tiện đo năm 2024",
-    )
-    maternity = records.leave_create(
-        actor=actor, person=data.people["mother"], kind="thai_san", start=datetime.date(2024, 2, 1),
-        end=datetime.date(2024, 7, 31), note="Nghỉ thai sản sinh con thứ hai",
-    )
-
-    # Initiatives and research tasks.
-    initiatives: dict[int, list[tuple[int, str, str, bool]]] = {}
+    works: dict[int, list[tuple[int, str, str, bool]]] = {}
     for item in DEMO_INITIATIVES:
         authors: list[Person] = []
         for name in item.authors:
-            authors.append(colleague(name.split(":", 1)[1], item.year, authors) if name.startswith("office:") else data.people[name])
+            office = name.removeprefix("office:")
+            authors.append(colleague(office, item.year, authors) if office != name else data.people[name])
         recognized_on = datetime.date(item.year, *item.recognized_on)
         unit = _employment_on(authors[0], recognized_on).unit
         if item.scope == "co_so":
             decision, body = f"{rng.randint(60, 190)}/QĐ-SKHCN", _department_on(unit).name
         else:
             decision, body = f"{rng.randint(1800, 3100)}/QĐ-UBND", TIEN_GIANG_BODY
-        records.initiative_create(
-            actor=actor, authors=authors, title=item.title, kind=item.kind, unit=unit, scope=item.scope,
-            recognized_on=recognized_on, recognizing_decision=decision, recognizing_body=body,
-            applied=item.applied, effective=item.applied,
+        initiative_create(
+            actor=data.actor,
+            authors=authors,
+            title=item.title,
+            kind=item.kind,
+            unit=unit,
+            scope=item.scope,
+            recognized_on=recognized_on,
+            recognizing_decision=decision,
+            recognizing_body=body,
+            applied=item.applied,
+            effective=item.applied,
         )
         for author in authors:
-            initiatives.setdefault(author.pk, []).append((item.year, item.kind, item.scope, item.applied))
+            works.setdefault(author.pk, []).append((item.year, item.kind, item.scope, item.applied))
+    return works
 
-    # The register of past titles, from the department's and the province's decisions of each year.
-    awards = {award.code: award for award in AwardType.objects.filter(code__in=["LDTT", "CSTDCS", "CSTD_TINH", "BANG_KHEN_TINH", "TTLDTT", "TTLDXS"])}
-    province = data.units["UBND_TG"]
+
+def _demo_register(data, rng, staff, keyed, ratings, unit_ratings, works) -> None:
+    """The register of past titles, as the department's and the province's decisions of each year gave
+    them under the ruleset then in force (the tests check it against the engine)."""
+    from thidua.demo.synth_evidence import year_rules
+    from thidua.records.services import award_record_create
+    from thidua.rules.engine import months_worked
+    from thidua.rules.models import AwardType
+
+    awards = {award.code: award for award in AwardType.objects.all()}
+    department, province = data.units["SKHCN_TG"], data.units["UBND_TG"]
     titles: dict[tuple[int, int], set[str]] = {}
 
-    def register(code: str, year: int, number: str, day: datetime.date, issuer: Unit, *, person=None, unit=None, since=None):
-        records.award_record_create(
-            actor=actor, award=awards[code], person=person, unit=unit, period_start=since or year, period_end=year,
-            decision_number=number, decision_date=day, issuing_unit=issuer, source="imported",
+    def register(code, year, number, day, issuer, *, person=None, unit=None, since=None) -> None:
+        award_record_create(
+            actor=data.actor,
+            award=awards[code],
+            person=person,
+            unit=unit,
+            period_start=since or year,
+            period_end=year,
+            decision_number=number,
+            decision_date=day,
+            issuing_unit=issuer,
+            source="imported",
         )
         if person is not None:
             titles.setdefault((person.pk, year), set()).add(code)
 
+    def achieved(person: Person, year: int) -> bool:
+        return any(y == year and (kind == "sang_kien" or applied) for y, kind, _, applied in works.get(person.pk, ()))
+
     for year in REGISTER_YEARS:
         rules = year_rules(year)
         number, day = f"{rng.randint(5, 40):02d}/QĐ-SKHCN", datetime.date(year + 1, 1, rng.randint(8, 28))
-        ldtt: list[Person] = []
-        for person in staff:
-            rating = ratings[person.pk].get(year)
-            if rating not in ("HTTNV", "HTXSNV"):
-                continue
-            if (months_worked(_tenure(person), [], year) or 0) < rules.ldtt_months:
-                continue
-            ldtt.append(person)
+        ldtt = [
+            person
+            for person in staff
+            if ratings[person.pk].get(year) in ("HTTNV", "HTXSNV")
+            and (months_worked(_tenure(person), [], year) or 0) >= rules.ldtt_months
+        ]
+        for person in ldtt:
             register("LDTT", year, number, day, department, person=person)
+        # Decree 91/2017: an initiative was required, and CSTĐCS were at most 15 % of LĐTT. From the 2022
+        # Law HTXSNV is enough; the department proposed about half of those (and everyone in the story).
         candidates = [
             person
             for person in ldtt
-            if any(y == year and (kind == "sang_kien" or applied) for y, kind, _, applied in initiatives.get(person.pk, ()))
-            or (rules.excellence_counts and ratings[person.pk][year] == "HTXSNV" and (person.pk in keyed or rng.random() < 0.5))
+            if achieved(person, year)
+            or (
+                rules.excellence_counts
+                and ratings[person.pk][year] == "HTXSNV"
+                and (person.pk in keyed or rng.random() < 0.5)
+            )
         ]
         if rules.cstdcs_quota is not None:
             candidates = candidates[: math.floor(len(ldtt) * rules.cstdcs_quota + 1e-9)]
         for person in candidates:
             register("CSTDCS", year, number, day, department, person=person)
         for code in WORKING_OFFICES:
-            members = [person for person in staff if (e := _employment_on(person, datetime.date(year, 12, 31))) and e.unit.code == code]
+            members = [
+                person
+                for person in staff
+                if (employment := _employment_on(person, datetime.date(year, 12, 31))) and employment.unit.code == code
+            ]
             with_ldtt = sum(1 for person in members if "LDTT" in titles.get((person.pk, year), ()))
+            with_cstdcs = sum(1 for person in members if "CSTDCS" in titles.get((person.pk, year), ()))
             all_done = all(ratings[person.pk][year] != "KHTNV" for person in members)
-            if members and all_done and unit_ratings[code][year] in ("HTTNV", "HTXSNV") and with_ldtt * 2 > len(members):
+            if not (members and all_done and with_ldtt * 2 > len(members)):
+                continue
+            if unit_ratings[code][year] in ("HTTNV", "HTXSNV"):
                 register("TTLDTT", year, number, day, department, unit=data.units[code])
-                with_cstdcs = sum(1 for person in members if "CSTDCS" in titles.get((person.pk, year), ()))
-                if code == "SKHCN_TG_QLKH" and year in (2022, 2023) and unit_ratings[code][year] == "HTXSNV" and with_cstdcs and with_ldtt >= 0.7 * len(members):
-                    register("TTLDXS", year, f"{rng.randint(600, 900)}/QĐ-UBND", datetime.date(year + 1, 4, rng.randint(3, 25)), province, unit=data.units[code])
+            excellent = unit_ratings[code][year] == "HTXSNV" and with_cstdcs and with_ldtt >= 0.7 * len(members)
+            if code == "SKHCN_TG_QLKH" and year in (2022, 2023) and excellent:
+                province_day = datetime.date(year + 1, 4, rng.randint(3, 25))
+                register("TTLDXS", year, f"{rng.randint(600, 900)}/QĐ-UBND", province_day, province, unit=data.units[code])
 
-    # The head of the science office: two consecutive CSTĐCS gave a Bằng khen, three with a research
-    # task of provincial effect gave the provincial emulation fighter title.
+    # The head of the science office: two years HTXSNV with two initiatives gave a Bằng khen (Decree
+    # 91/2017), three consecutive CSTĐCS with a research task of provincial effect the title of
+    # provincial emulation fighter.
     head = data.people["qlkh_head"]
-    if all("CSTDCS" in titles.get((head.pk, year), ()) for year in (2019, 2020)):
+    two_years = [item for item in works.get(head.pk, ()) if item[0] in (2019, 2020)]
+    if all(ratings[head.pk][year] == "HTXSNV" for year in (2019, 2020)) and len(two_years) >= 2:
         register("BANG_KHEN_TINH", 2020, "1025/QĐ-UBND", datetime.date(2021, 4, 16), province, person=head, since=2019)
-    if all("CSTDCS" in titles.get((head.pk, year), ()) for year in (2019, 2020, 2021)):
+    provincial = any(item[0] in (2019, 2020, 2021) and item[2] != "co_so" for item in works.get(head.pk, ()))
+    if provincial and all("CSTDCS" in titles.get((head.pk, year), ()) for year in (2019, 2020, 2021)):
         register("CSTD_TINH", 2021, "865/QĐ-UBND", datetime.date(2022, 4, 12), province, person=head, since=2019)
-    data.evidence = {"reprimand": reprimand, "pending": pending, "maternity": maternity}
 
 
-STAGES: list[Callable[[DemoData], None]] = [units_before_merger, people_before_merger, merger_2025, accounts, evidence_2015_2025]
+STAGES: list[Callable[[DemoData], None]] = [
+    units_before_merger,
+    people_before_merger,
+    merger_2025,
+    accounts,
+    evidence_2015_2025,
+]
 
 
 def build_demo(stages: list[Callable[[DemoData], None]] | None = None) -> DemoData:

@@ -21,6 +21,7 @@ from thidua.common import audit
 from thidua.common.documents import Letterhead, OfficialDocument, generated_versions, store_generated
 from thidua.common.models import AuditAction, GeneratedDocument
 from thidua.common.text import clean_text, fold
+from thidua.movements import services
 from thidua.movements.enums import MovementStatus, Participation, ReviewKind
 from thidua.movements.models import Movement, MovementAttachment
 from thidua.movements.services import participating_units
@@ -363,3 +364,12 @@ def movement_attachment_add(*, actor, movement: Movement, title: str, file) -> M
         note=_("Đính kèm tài liệu: %(title)s") % {"title": attachment.title},
     )
     return attachment
+
+
+@transaction.atomic
+def movement_transition_with_letter(*, actor, movement: Movement, to: str, note: str = "") -> tuple[Movement, GeneratedDocument | None]:
+    """The workflow step plus its paperwork, in one transaction: a launch always comes with its letter.
+    Used by the page and by the API, so that neither launches a movement without the letter."""
+    movement = services.movement_transition(actor=actor, movement=movement, to=to, note=note)
+    letter = launch_letter_generate(actor=actor, movement=movement) if to == MovementStatus.LAUNCHED else None
+    return movement, letter

@@ -120,6 +120,9 @@ class MovementTransition(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.movement}: {self.from_status} → {self.to_status}"
+
 
 class Registration(TimeStampedModel):
     """A unit (as a collective) or a person registering for a movement: the titles aimed for and the
@@ -228,6 +231,9 @@ class ClusterScore(models.Model):
     class Meta:
         ordering = ["member", "criterion__order"]
         constraints = [models.UniqueConstraint(fields=["member", "criterion"], name="cluster_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.criterion.name}"
 
     def audit_unit_path(self) -> str:
         return self.member.unit.path

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -252,13 +251,9 @@ def movement_transition(request, pk: int):
     else:
         target = form.cleaned_data["to"]
         try:
-            with transaction.atomic():
-                movement = services.movement_transition(
-                    actor=user, movement=movement, to=target, note=form.cleaned_data["note"]
-                )
-                letter = None
-                if target == MovementStatus.LAUNCHED:
-                    letter = documents.launch_letter_generate(actor=user, movement=movement)
+            movement, letter = documents.movement_transition_with_letter(
+                actor=user, movement=movement, to=target, note=form.cleaned_data["note"]
+            )
         except services.TransitionRefused as refused:
             error = refused.message
         except PermissionDenied:
