@@ -117,6 +117,7 @@ def test_engine_query_count_does_not_grow_with_people(team):
 def _ctx(held_years, year, run_verdict=None):
     evidence = Evidence()
     evidence.person_awards[1] = [("CSTDCS", held, held) for held in held_years]
+    evidence.person_titles[1] = {("CSTDCS", held) for held in held_years}
     run = {("CSTDCS", "individual", 1): run_verdict} if run_verdict else {}
     return Context("individual", 1, year, datetime.date(year + 1, 1, 15), evidence, run, {"CSTDCS": "CSTĐCS"})
 
@@ -155,3 +156,12 @@ def test_rating_at_least_over_years_fails_on_any_lower_year_and_is_undecided_on_
         assert passed is None
     else:
         assert passed is True
+
+
+def test_party_and_mass_organisations_are_not_screened_as_collectives(team):
+    from tests.factories import make_unit
+
+    union = make_unit("Công đoàn cơ sở", parent=team.unit.parent, kind="cong_doan")
+    result = screen(root=team.unit.parent, year=2025, award_codes=["TTLDTT"], as_of=ND152)
+    screened = {v.subject_id for v in result.verdicts}
+    assert team.unit.pk in screened and union.pk not in screened

@@ -800,12 +800,19 @@ def _demo_register(data, rng, staff, keyed, ratings, unit_ratings, works) -> Non
         register("CSTD_TINH", 2021, "865/QĐ-UBND", datetime.date(2022, 4, 12), province, person=head, since=2019)
 
 
+def movements(data: DemoData) -> None:
+    from thidua.demo.movements_data import movements_2015_2025
+
+    movements_2015_2025(data)
+
+
 STAGES: list[Callable[[DemoData], None]] = [
     units_before_merger,
     people_before_merger,
     merger_2025,
     accounts,
     evidence_2015_2025,
+    movements,
 ]
 
 

@@ -388,6 +388,7 @@ def _review_deadline_key(request: ReviewRequest, unit) -> str:
 
 @transaction.atomic
 def review_request_create(*, actor, movement: Movement, kind: str, title: str, period_start, period_end, deadline, instructions: str = "") -> ReviewRequest:
+    movement = Movement.objects.select_related("launching_unit").get(pk=movement.pk)  # the status as stored, not as passed
     if not scopes.can(actor, "movement.manage", movement.launching_unit):
         raise PermissionDenied
     if movement.status != MovementStatus.LAUNCHED:

@@ -15,20 +15,32 @@ Each verdict keeps every rule checked with its Vietnamese message and legal sour
 
 import bisect
 import datetime
+import gc
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Max, Min, Q, QuerySet
+from django.utils.translation import get_language
 
-from thidua.records.enums import DISCIPLINE_RANK, LEAVE_COUNTS_AS_WORK, RATING_RANK, SCOPE_RANK, DisciplineLevel, Rating, Scope
+from thidua.records.enums import (
+    DISCIPLINE_RANK,
+    LEAVE_COUNTS_AS_WORK,
+    RATING_RANK,
+    SCOPE_RANK,
+    DisciplineLevel,
+    Rating,
+    Scope,
+)
 from thidua.rules.enums import Verdict
 from thidua.rules.rulesets import EffectiveRuleset, ruleset_for
 
 INDIVIDUAL = "individual"
 COLLECTIVE = "collective"
+NOT_SCREENED_AS_COLLECTIVES = ("dang_uy", "cong_doan", "doan_thanh_nien")
 TICK, CROSS, QUESTION = "✓", "✗", "?"
 
 # Predicates whose ``award`` parameter names a title that members or the subject must hold in the
@@ -126,6 +138,9 @@ class Evidence:
     # (award code, period_start, period_end) of awards that count for regular commendation
     person_awards: dict[int, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
     unit_awards: dict[int, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # (award code, last year of the achievement period) held, for constant-time "holds X in year Y"
+    person_titles: dict[int, set[tuple[str, int]]] = field(default_factory=lambda: defaultdict(set))
+    unit_titles: dict[int, set[tuple[str, int]]] = field(default_factory=lambda: defaultdict(set))
     # (kind, scope, year recognised, applied)
     initiatives: dict[int, list[tuple[str, str, int, bool]]] = field(default_factory=lambda: defaultdict(list))
     # (level, pending, pending kind label, start, end)
@@ -139,10 +154,18 @@ class Evidence:
 
 
 def load_evidence(
-    *, people: QuerySet, units: Iterable, first_year: int, last_year: int, member_day: datetime.date
+    *,
+    people: QuerySet,
+    units: Iterable,
+    first_year: int,
+    last_year: int,
+    member_day: datetime.date,
+    first_award_year: int | None = None,
+    award_codes: dict[int, str] | None = None,
 ) -> Evidence:
     """Read the evidence for a set of people (a queryset, used as a subquery) and units, in a fixed
-    number of queries."""
+    number of queries. Awards are read from ``first_award_year`` on (None: the whole history);
+    ``award_codes`` (id → code) spares the join on the catalog."""
     from thidua.organizations.models import Employment
     from thidua.records.models import AnnualRating, AwardRecord, Discipline, InitiativeAuthor, Leave
 
@@ -153,29 +176,39 @@ def load_evidence(
 
     for person_id, year, rating in AnnualRating.objects.filter(
         person_id__in=person_ids, year__gte=first_year, year__lte=last_year
-    ).values_list("person_id", "year", "rating"):
+    ).values_list("person_id", "year", "rating").order_by():
         evidence.person_ratings[person_id][year] = rating
     if unit_ids:
         for unit_id, year, rating in AnnualRating.objects.filter(
             unit_id__in=unit_ids, year__gte=first_year, year__lte=last_year
-        ).values_list("unit_id", "year", "rating"):
+        ).values_list("unit_id", "year", "rating").order_by():
             evidence.unit_ratings[unit_id][year] = rating
 
     # Awards from sudden or thematic rounds do not count towards regular ones; revoked awards never count.
     countable = AwardRecord.objects.filter(revoked=False, counts_for_regular=True, period_end__lte=last_year)
-    for person_id, code, start, end in countable.filter(person_id__in=person_ids).values_list(
-        "person_id", "award__code", "period_start", "period_end"
-    ):
+    if first_award_year is not None:
+        countable = countable.filter(period_end__gte=first_award_year)
+    if award_codes is None:
+        from thidua.rules.models import AwardType
+
+        award_codes = dict(AwardType.objects.values_list("pk", "code"))
+    for person_id, award_id, start, end in countable.filter(person_id__in=person_ids).values_list(
+        "person_id", "award_id", "period_start", "period_end"
+    ).order_by():
+        code = award_codes[award_id]
         evidence.person_awards[person_id].append((code, start, end))
+        evidence.person_titles[person_id].add((code, end))
     if unit_ids:
-        for unit_id, code, start, end in countable.filter(unit_id__in=unit_ids).values_list(
-            "unit_id", "award__code", "period_start", "period_end"
-        ):
+        for unit_id, award_id, start, end in countable.filter(unit_id__in=unit_ids).values_list(
+            "unit_id", "award_id", "period_start", "period_end"
+        ).order_by():
+            code = award_codes[award_id]
             evidence.unit_awards[unit_id].append((code, start, end))
+            evidence.unit_titles[unit_id].add((code, end))
 
     for person_id, kind, scope, recognized_on, applied in InitiativeAuthor.objects.filter(
         person_id__in=person_ids, initiative__recognized_on__year__lte=last_year
-    ).values_list("person_id", "initiative__kind", "initiative__scope", "initiative__recognized_on", "initiative__applied"):
+    ).values_list("person_id", "initiative__kind", "initiative__scope", "initiative__recognized_on", "initiative__applied").order_by():
         evidence.initiatives[person_id].append((kind, scope, recognized_on.year, applied))
 
     for person_id, level, pending, pending_kind, start, end in Discipline.objects.filter(person_id__in=person_ids).values_list(
@@ -205,6 +238,7 @@ def load_evidence(
             Employment.objects.filter(person_id__in=person_ids, start_date__lte=member_day)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=member_day))
             .values_list("unit__path", "person_id")
+            .order_by()
             .distinct()
         )
         paths = [path for path, _ in memberships]
@@ -256,7 +290,8 @@ def _awards(ctx: Context, subject: str | None = None, subject_id: int | None = N
 def _holds_title(ctx: Context, award: str, year: int, subject: str, subject_id: int) -> bool | None:
     """Whether the subject holds the award for ``year``: from the register, or — for the year being
     screened — from this run's verdict (None if that verdict is "needs review")."""
-    if any(code == award and end == year for code, _, end in _awards(ctx, subject, subject_id)):
+    titles = ctx.evidence.person_titles if subject == INDIVIDUAL else ctx.evidence.unit_titles
+    if (award, year) in titles.get(subject_id, ()):
         return True
     if year == ctx.year:
         verdict = ctx.run_verdicts.get((award, subject, subject_id))
@@ -327,24 +362,33 @@ _KIND_LABELS = {"sang_kien": "sáng kiến", "de_tai": "đề tài, đề án"}
 _SCOPE_LABELS = {Scope.BASE: "cơ sở", Scope.PROVINCE: "cấp tỉnh", Scope.NATIONAL: "toàn quốc"}
 
 
+@lru_cache(maxsize=256)
+def _initiative_terms(kinds: tuple[str, ...], scope: str, applied_required: bool) -> tuple[str, str]:
+    """The fixed words of an initiatives message (same for every person: built once)."""
+    what = " hoặc ".join(_KIND_LABELS[kind] for kind in sorted(kinds, reverse=True))
+    return f"{what}{' đã áp dụng' if applied_required else ''}", str(_SCOPE_LABELS[scope])
+
+
 def p_initiatives_count(ctx: Context, params: dict) -> tuple[bool | None, str]:
-    kinds = set(params.get("kinds", ["sang_kien", "de_tai"]))
-    minimum = SCOPE_RANK[params.get("scope_at_least", Scope.BASE)]
+    kinds = tuple(params.get("kinds", ("sang_kien", "de_tai")))
+    scope = params.get("scope_at_least", Scope.BASE)
+    minimum = SCOPE_RANK[scope]
     need = int(params.get("min_count", 1))
     years = int(params.get("years", 1))
     applied_required = bool(params.get("applied", False))
     first = ctx.year - years + 1
-    found = [
-        item
-        for item in ctx.evidence.initiatives.get(ctx.subject_id, [])
-        if item[0] in kinds and SCOPE_RANK[item[1]] >= minimum and first <= item[2] <= ctx.year and (item[3] or not applied_required)
-    ]
-    what = " hoặc ".join(_KIND_LABELS[kind] for kind in sorted(kinds, reverse=True))
-    scope = _SCOPE_LABELS[params.get("scope_at_least", Scope.BASE)]
+    items = ctx.evidence.initiatives.get(ctx.subject_id)
+    count = 0
+    if items:
+        count = sum(
+            1
+            for kind, item_scope, year, applied in items
+            if kind in kinds and SCOPE_RANK[item_scope] >= minimum and first <= year <= ctx.year and (applied or not applied_required)
+        )
+    what, scope_text = _initiative_terms(kinds, scope, applied_required)
     period = str(ctx.year) if years == 1 else f"{first}–{ctx.year}"
-    applied_text = " đã áp dụng" if applied_required else ""
-    summary = f"{len(found)} {what}{applied_text} phạm vi từ {scope} trở lên trong {period} (cần {two_digits(need)})"
-    return (True, f"Có {summary}") if len(found) >= need else (False, f"Chưa đủ: {summary}")
+    summary = f"{count} {what} phạm vi từ {scope_text} trở lên trong {period} (cần {two_digits(need)})"
+    return (True, f"Có {summary}") if count >= need else (False, f"Chưa đủ: {summary}")
 
 
 def _overlaps_year(start: datetime.date, end: datetime.date | None, year: int) -> bool:
@@ -352,6 +396,16 @@ def _overlaps_year(start: datetime.date, end: datetime.date | None, year: int) -
 
 
 _LEVEL_LABELS = dict(DisciplineLevel.choices)
+
+
+def _level_text(level: str) -> str:
+    """The lower-cased label of a discipline level, translated once per language (called per person)."""
+    return _level_text_in(level, get_language())
+
+
+@lru_cache(maxsize=64)
+def _level_text_in(level: str, language: str | None) -> str:
+    return str(_LEVEL_LABELS[level]).lower()
 
 
 def _discipline_in_year(disciplines, year: int, min_level: str) -> list[tuple]:
@@ -368,17 +422,17 @@ def p_no_discipline(ctx: Context, params: dict) -> tuple[bool | None, str]:
     hits = _discipline_in_year(ctx.evidence.disciplines.get(ctx.subject_id, []), ctx.year, min_level)
     if hits:
         level, _, _, start, _ = hits[0]
-        return False, f"Bị kỷ luật {str(_LEVEL_LABELS[level]).lower()} từ {start:%d/%m/%Y}"
-    return True, f"Không bị kỷ luật từ {str(_LEVEL_LABELS[min_level]).lower()} trở lên trong năm {ctx.year}"
+        return False, f"Bị kỷ luật {_level_text(level)} từ {start:%d/%m/%Y}"
+    return True, f"Không bị kỷ luật từ {_level_text(min_level)} trở lên trong năm {ctx.year}"
 
 
 def p_no_pending_matter(ctx: Context, params: dict) -> tuple[bool | None, str]:
-    from thidua.records.enums import PendingMatterKind
-
-    labels = dict(PendingMatterKind.choices)
     for _, pending, kind, start, end in ctx.evidence.disciplines.get(ctx.subject_id, []):
         if pending and start <= ctx.as_of and (end is None or end >= ctx.as_of):
-            label = labels.get(kind, "Đang có vụ việc chưa kết luận")
+            from thidua.records.enums import PendingMatterKind
+
+            # Labels are translated only when a matter is found (most people have none).
+            label = dict(PendingMatterKind.choices).get(kind, "Đang có vụ việc chưa kết luận")
             return None, f"{label} (từ {start:%d/%m/%Y}): tạm hoãn xét khen thưởng"
     return True, f"Không có vụ việc đang xem xét tại ngày {ctx.as_of:%d/%m/%Y}"
 
@@ -486,7 +540,7 @@ def p_no_member_discipline(ctx: Context, params: dict) -> tuple[bool | None, str
         for person_id in _members(ctx)
         if _discipline_in_year(ctx.evidence.disciplines.get(person_id, []), ctx.year, min_level)
     )
-    label = str(_LEVEL_LABELS[min_level]).lower()
+    label = _level_text(min_level)
     if hits:
         return False, f"{hits} cá nhân bị kỷ luật từ {label} trở lên trong năm {ctx.year}"
     return True, f"Không có cá nhân bị kỷ luật từ {label} trở lên trong năm {ctx.year}"
@@ -544,26 +598,61 @@ PREDICATES: dict[str, Callable[[Context, dict], tuple[bool | None, str]]] = {
 COMPOSITES = {"any_of", "all_of"}
 
 
-def evaluate_rule(ctx: Context, rule: dict[str, Any], prefix: str = "") -> RuleResult:
-    rule_id = prefix + rule["id"]
-    predicate = rule["predicate"]
-    source = rule.get("source", "")
-    if predicate in COMPOSITES:
-        children = [evaluate_rule(ctx, child, rule_id + ".") for child in rule["params"]["rules"]]
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule of the ruleset document, resolved once per screening (not once per person)."""
+
+    id: str
+    label: str
+    predicate: str
+    function: Callable[[Context, dict], tuple[bool | None, str]] | None
+    params: dict
+    source: str
+    certainty: str
+    children: tuple["CompiledRule", ...]
+
+
+def compile_rules(rules: list[dict[str, Any]], prefix: str = "") -> tuple[CompiledRule, ...]:
+    compiled = []
+    for rule in rules:
+        rule_id = prefix + rule["id"]
+        predicate = rule["predicate"]
+        params = rule.get("params", {})
+        children = compile_rules(params["rules"], rule_id + ".") if predicate in COMPOSITES else ()
+        compiled.append(
+            CompiledRule(
+                id=rule_id,
+                label=rule.get("label", ""),
+                predicate=predicate,
+                function=PREDICATES.get(predicate),
+                params=params,
+                source=rule.get("source", ""),
+                certainty=rule.get("certainty", "verified"),
+                children=children,
+            )
+        )
+    return tuple(compiled)
+
+
+def evaluate_rule(ctx: Context, rule: "CompiledRule | dict[str, Any]") -> RuleResult:
+    if isinstance(rule, dict):
+        (rule,) = compile_rules([rule])
+    source = rule.source
+    if rule.children or rule.predicate in COMPOSITES:
+        children = [evaluate_rule(ctx, child) for child in rule.children]
         values = [child.passed for child in children]
-        if predicate == "any_of":
+        if rule.predicate == "any_of":
             passed = True if True in values else (None if None in values else False)
         else:
             passed = False if False in values else (None if None in values else True)
         chosen = [child for child in children if child.passed is passed] or children
         detail = "; ".join(child.message.split(" — ")[0] for child in chosen)
-        message = f"{rule['label']}: {'đạt' if passed else 'chưa đạt' if passed is False else 'cần xem xét'} ({detail})"
-        return RuleResult(rule_id, rule["label"], passed, f"{message} — {source}", source, rule.get("certainty", "verified"), children)
-    function = PREDICATES.get(predicate)
-    if function is None:
-        return RuleResult(rule_id, rule.get("label", ""), None, f"Quy tắc không được hỗ trợ: {predicate}", source)
-    passed, message = function(ctx, rule.get("params", {}))
-    return RuleResult(rule_id, rule.get("label", ""), passed, f"{message} — {source}" if source else message, source, rule.get("certainty", "verified"))
+        message = f"{rule.label}: {'đạt' if passed else 'chưa đạt' if passed is False else 'cần xem xét'} ({detail})"
+        return RuleResult(rule.id, rule.label, passed, f"{message} — {source}", source, rule.certainty, children)
+    if rule.function is None:
+        return RuleResult(rule.id, rule.label, None, f"Quy tắc không được hỗ trợ: {rule.predicate}", source)
+    passed, message = rule.function(ctx, rule.params)
+    return RuleResult(rule.id, rule.label, passed, f"{message} — {source}" if source else message, source, rule.certainty)
 
 
 def combine(reasons: list[RuleResult]) -> str:
@@ -601,6 +690,18 @@ def _years_needed(rules: list[dict[str, Any]], year: int) -> int:
         if rule["predicate"] == "since_last_award_rated_at_least":
             earliest = min(earliest, year - 15)
     return earliest
+
+
+# Predicates that look at the whole award history, however old.
+_WHOLE_HISTORY_PREDICATES = {"since_last_award_rated_at_least", "award_received_before"}
+
+
+def _needs_whole_award_history(rules: list[dict[str, Any]]) -> bool:
+    return any(
+        rule["predicate"] in _WHOLE_HISTORY_PREDICATES
+        or (rule["predicate"] in COMPOSITES and _needs_whole_award_history(rule["params"]["rules"]))
+        for rule in rules
+    )
 
 
 def evaluation_plan(ruleset: EffectiveRuleset, award_codes: Iterable[str]) -> list[tuple[str, str]]:
@@ -687,7 +788,13 @@ def screen(
     person_ids = list(person_ids) if person_ids is not None else None
     units = []
     if include_collectives and any(subject == COLLECTIVE for _, subject in plan):
-        units = list(Unit.objects.under(root).valid_on(member_day).only("pk", "path", "code", "name"))
+        # Party committees and mass organisations are rewarded in their own systems, not with these titles.
+        units = list(
+            Unit.objects.under(root)
+            .valid_on(member_day)
+            .exclude(kind__in=NOT_SCREENED_AS_COLLECTIVES)
+            .only("pk", "path", "code", "name")
+        )
     if person_ids is None:
         people = Person.objects.filter(pk__in=subtree_people.values("pk"))
     elif units:  # members of the collectives are needed too
@@ -696,15 +803,39 @@ def screen(
         people = Person.objects.filter(pk__in=person_ids)
 
     earliest = min([_years_needed(ruleset.award_rules(*pair) or [], year) for pair in plan] or [year])
-    evidence = load_evidence(people=people, units=units, first_year=earliest, last_year=year, member_day=member_day)
-    award_names = dict(AwardType.objects.values_list("code", "short_name"))
-    award_names = {code: name or code for code, name in award_names.items()}
+    whole_history = any(_needs_whole_award_history(ruleset.award_rules(*pair) or []) for pair in plan)
+    catalog = list(AwardType.objects.values_list("pk", "code", "short_name"))
+    evidence = load_evidence(
+        people=people,
+        units=units,
+        first_year=earliest,
+        last_year=year,
+        member_day=member_day,
+        first_award_year=None if whole_history else earliest,
+        award_codes={pk: code for pk, code, _ in catalog},
+    )
+    award_names = {code: name or code for _, code, name in catalog}
 
     subject_people = list(evidence.tenure.keys()) if person_ids is None else person_ids
     run_verdicts: dict[tuple[str, str, int], str] = {}
     results: list[VerdictResult] = []
+    # A province-wide run keeps over a million result objects alive; the cyclic collector would walk
+    # them thousands of times for nothing (none of them form cycles). Paused for the loop only.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _evaluate(plan, ruleset, subject_people, units, year, as_of, evidence, run_verdicts, award_names, requested, results)
+    finally:
+        if collecting:
+            gc.enable()
+
+    quotas = _quota_statuses(ruleset, run_verdicts, requested, award_names)
+    return ScreeningResult(ruleset, year, as_of, results, quotas, requested)
+
+
+def _evaluate(plan, ruleset, subject_people, units, year, as_of, evidence, run_verdicts, award_names, requested, results) -> None:
     for award, subject in plan:
-        rules = ruleset.award_rules(award, subject) or []
+        rules = compile_rules(ruleset.award_rules(award, subject) or [])
         subjects = subject_people if subject == INDIVIDUAL else [unit.pk for unit in units]
         for subject_id in subjects:
             ctx = Context(subject, subject_id, year, as_of, evidence, run_verdicts, award_names)
@@ -713,9 +844,6 @@ def screen(
             run_verdicts[(award, subject, subject_id)] = verdict
             if award in requested:
                 results.append(VerdictResult(subject, subject_id, award, year, verdict, reasons, ruleset.code))
-
-    quotas = _quota_statuses(ruleset, run_verdicts, requested, award_names)
-    return ScreeningResult(ruleset, year, as_of, results, quotas, requested)
 
 
 def _quota_statuses(ruleset, run_verdicts, requested, award_names) -> list[QuotaStatus]:
