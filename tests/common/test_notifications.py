@@ -104,3 +104,18 @@ def test_mark_read_accepts_only_post(officer_client):
 def test_notifications_require_login(client):
     assert client.get(LIST).status_code == 302
     assert client.post(READ).status_code == 302
+
+
+@pytest.mark.django_db
+def test_ceased_units_have_no_open_deadlines_or_reminders(office, office2):
+    import datetime
+
+    from thidua.common import notifications
+    from thidua.organizations import services as org
+
+    today = datetime.date(2026, 3, 1)
+    for unit in (office, office2):
+        notifications.deadline_sync(key=f"k:{unit.pk}", label="Đăng ký thi đua", due_on=datetime.date(2026, 3, 2), unit=unit)
+    org.unit_update(actor=None, unit=office2, valid_to=datetime.date(2026, 2, 1))
+    assert [d.unit_id for d in notifications.deadlines_open(today=today)] == [office.pk]
+    assert notifications.send_reminders(today=today) == {"reminded": 1, "overdue": 0}

@@ -81,8 +81,15 @@ def deadline_reopen(*, key: str) -> None:
     Deadline.objects.filter(key=key).update(done_at=None)
 
 
-def deadlines_open(units_q: Q | None = None) -> QuerySet[Deadline]:
-    queryset = Deadline.objects.filter(done_at__isnull=True).select_related("unit")
+def _unit_still_working(today: datetime.date) -> Q:
+    # A unit that has ceased (merged, split) can no longer act; its successor carries its work.
+    return Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=today)
+
+
+def deadlines_open(units_q: Q | None = None, *, today: datetime.date | None = None) -> QuerySet[Deadline]:
+    """Open deadlines of units still working today."""
+    queryset = Deadline.objects.filter(_unit_still_working(today or timezone.localdate()), done_at__isnull=True)
+    queryset = queryset.select_related("unit")
     return queryset.filter(units_q) if units_q is not None else queryset
 
 
@@ -92,7 +99,11 @@ def send_reminders(*, today: datetime.date | None = None, days_before: int = REM
     today = today or timezone.localdate()
     counts = {"reminded": 0, "overdue": 0}
     upcoming = Deadline.objects.filter(
-        done_at__isnull=True, reminded_at__isnull=True, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days_before)
+        _unit_still_working(today),
+        done_at__isnull=True,
+        reminded_at__isnull=True,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=days_before),
     )
     for deadline in upcoming.select_related("unit"):
         with transaction.atomic():
@@ -105,7 +116,7 @@ def send_reminders(*, today: datetime.date | None = None, days_before: int = REM
             }
             notify(users=unit_contacts([deadline.unit]), text=text, url=deadline.url)
             counts["reminded"] += 1
-    overdue = Deadline.objects.filter(done_at__isnull=True, overdue_notified_at__isnull=True, due_on__lt=today)
+    overdue = Deadline.objects.filter(_unit_still_working(today), done_at__isnull=True, overdue_notified_at__isnull=True, due_on__lt=today)
     for deadline in overdue.select_related("unit"):
         with transaction.atomic():
             if not Deadline.objects.filter(pk=deadline.pk, overdue_notified_at__isnull=True).update(overdue_notified_at=timezone.now()):
