@@ -368,3 +368,24 @@ def test_demo_evidence_is_written_through_the_audited_services(demo):
     assert created("awardrecord") == AwardRecord.objects.count()
     assert created("discipline") == Discipline.objects.count() == 2
     assert created("leave") == Leave.objects.count() == 1
+
+
+def test_demo_movements_reenact_the_2020_conference(demo):
+    from thidua.movements.models import Movement, Registration, ReviewReport
+
+    period = Movement.objects.get(title="Phong trào thi đua yêu nước giai đoạn 2015 – 2020")
+    assert (period.status, period.closed_on) == ("closed", datetime.date(2020, 8, 10))
+    assert "02 tập thể và 14 cá nhân" in period.final_review
+    assert list(period.rounds.order_by("start").values_list("title", "status")) == [
+        (f"Đợt thi đua năm {year}", "closed") for year in range(2016, 2021)
+    ]
+    assert ReviewReport.objects.filter(request__movement=period, request__kind="tong_ket").count() == 5
+
+    current = Movement.objects.get(title="Phong trào thi đua yêu nước giai đoạn 2020 – 2025")
+    assert (current.status, current.launched_on) == ("launched", datetime.date(2020, 8, 10))
+    assert current.tasks.count() == 6
+    assert current.tasks.first().text.startswith("Tăng cường sự chỉ đạo của Đảng ủy")
+    assert sorted(current.legal_bases.values_list("number", flat=True)) == ["05-CT/TW", "140/HD-SNV", "204/KH-UBND"]
+    assert Registration.objects.filter(movement=current, unit__isnull=False).count() == 4
+    mid_term = current.review_requests.get(kind="so_ket")
+    assert mid_term.reports.count() == 3  # one report still missing: the dashboard shows it overdue
