@@ -3,14 +3,16 @@ to NAVIGATION; each entry names the permission that shows it."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from thidua.accounts import scopes
 
 NAVIGATION = [
     # (url name, label, permission or None for every signed-in user, icon letter)
     ("common:dashboard", _("Tổng quan"), None),
-    ("organizations:unit_tree", _("Đơn vị"), "unit.view"),
-    ("organizations:person_list", _("Cá nhân"), "person.view"),
+    # "Đơn vị" and "Cá nhân" also mean "unit" and "individual" elsewhere: the menu has its own context.
+    ("organizations:unit_tree", pgettext_lazy("navigation", "Đơn vị"), "unit.view"),
+    ("organizations:person_list", pgettext_lazy("navigation", "Cá nhân"), "person.view"),
     ("movements:movement_list", _("Phong trào"), "movement.view"),
     ("records:rating_list", _("Minh chứng"), "records.view"),
     ("rules:screening", _("Bình xét"), "screening.view"),
