@@ -338,3 +338,18 @@ def test_ruleset_after_the_newest_expires_is_flagged(db):
     ruleset = ruleset_for(datetime.date(2027, 3, 1))
     assert ruleset.code == "ND152_2025"
     assert ruleset.beyond_validity is True
+
+
+# ---------------------------------------------------------------- CSTĐ toàn quốc — Điều 21
+
+
+@pytest.mark.parametrize(("earlier", "expected"), [(2022, "eligible"), (2023, "ineligible")], ids=["two-periods", "overlap"])
+def test_cstd_toan_quoc_needs_two_consecutive_three_year_cstd_tinh_art21(team, earlier, expected):
+    person = team.person()
+    team.award(person, "CSTD_TINH", earlier, period_start=earlier - 2)
+    team.award(person, "CSTD_TINH", 2025, period_start=2023)
+    team.initiative(person, 2024, scope="toan_quoc")
+    verdict = verdict_of(team, person, "CSTD_TOAN_QUOC", 2025, ND152)
+    assert verdict.verdict == expected
+    held = "✓" if expected == "eligible" else "✗"
+    assert reason(verdict, "consecutive").message.startswith(f"{'Đủ' if held == '✓' else 'Chưa đủ'} 02 lần liên tục đạt CSTĐ tỉnh (2022 {held}, 2025 ✓)")
