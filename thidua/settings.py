@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "thidua.rules",
     "thidua.records",
     "thidua.movements",
+    "thidua.nominations",
     "thidua.api",
 ]
 

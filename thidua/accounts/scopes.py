@@ -41,6 +41,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registration.manage": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
     "cluster.manage": frozenset({Role.ADMIN, Role.OFFICER}),
     "review.submit": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
+    # dossiers: the proposing unit prepares and submits; the awarding unit appraises and decides
+    "nomination.propose": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
+    "nomination.appraise": frozenset({Role.ADMIN, Role.OFFICER}),
     # the document register (plans, guidance, decisions that movements and decisions rest on)
     "document.view": _ALL,
     "document.manage": frozenset({Role.ADMIN, Role.OFFICER}),

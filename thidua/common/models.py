@@ -218,3 +218,19 @@ class Deadline(models.Model):
 
     def audit_unit_path(self) -> str:
         return self.unit.path
+
+
+class Holiday(models.Model):
+    """A public holiday (Tết included) or a compensatory day off; the admin keeps the calendar, so that
+    legal time limits counted in working days skip them."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    name = NFCCharField(_("tên ngày nghỉ"), max_length=120)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ lễ, Tết")
+        verbose_name_plural = _("lịch nghỉ lễ, Tết")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"
