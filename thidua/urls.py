@@ -14,6 +14,7 @@ urlpatterns = [
     path("minh-chung/", include("thidua.records.urls")),
     path("quy-dinh/", include("thidua.rules.urls")),
     path("phong-trao/", include("thidua.movements.urls")),
+    path("ho-so/", include("thidua.nominations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri-he-thong/", admin.site.urls),

@@ -13,7 +13,13 @@ from tests.factories import make_person, make_user
 from thidua.common.models import AuditAction, AuditEntry, Holiday
 from thidua.common.workdays import add_working_days, working_days_between
 from thidua.nominations import services
-from thidua.nominations.enums import AWARDER, NOMINATION_TRANSITIONS, AttachmentKind, NominationStatus, NomineeStatus
+from thidua.nominations.enums import (
+    AWARDER,
+    NOMINATION_TRANSITIONS,
+    AttachmentKind,
+    NominationStatus,
+    NomineeStatus,
+)
 from thidua.nominations.models import Nomination, NominationAttachment
 from thidua.records.services import rating_set
 from thidua.rules.models import AwardType
