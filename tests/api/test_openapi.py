@@ -26,6 +26,11 @@ ENDPOINTS = {
     "/api/v1/movements/{movement_id}": {"get"},
     "/api/v1/movements/{movement_id}/transitions": {"post"},
     "/api/v1/movements/{movement_id}/registrations": {"get", "post"},
+    "/api/v1/rounds": {"post"},
+    "/api/v1/nominations": {"post"},
+    "/api/v1/nominations/{nomination_id}": {"get"},
+    "/api/v1/nominations/{nomination_id}/attachments": {"post"},
+    "/api/v1/nominations/{nomination_id}/transitions": {"post"},
 }
 
 

@@ -23,3 +23,7 @@ api.add_router("/imports", records_imports.router)
 from thidua.api import movements as movements_api  # noqa: E402  (appended: movements, transitions, registrations)
 
 api.add_router("/movements", movements_api.router)
+
+from thidua.api import nominations as nominations_api  # noqa: E402  (appended: rounds, dossiers, attachments, transitions)
+
+api.add_router("", nominations_api.router)

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("organizations:person_list", pgettext_lazy("navigation", "Cá nhân"), "person.view"),
     ("movements:movement_list", _("Phong trào"), "movement.view"),
     ("records:rating_list", _("Minh chứng"), "records.view"),
+    ("nominations:inbox", _("Hồ sơ khen thưởng"), "nomination.propose"),
     ("rules:screening", _("Bình xét"), "screening.view"),
     ("rules:ruleset_list", _("Quy định"), "rules.view"),
     ("common:document_list", _("Sổ văn bản"), "document.view"),
