@@ -93,31 +93,36 @@ def import_list(request):
     )
 
 
+def run_upload(request, service, result_url_name: str):
+    """The upload step shared by every import page: validate the form, run the import service, and on
+    success say what changed and go to the batch's result page. Returns (form, failure, response)."""
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if request.method != "POST" or not form.is_valid():
+        return form, None, None
+    uploaded = form.cleaned_data["file"]
+    try:
+        batch = service(actor=request.user, uploaded_file=uploaded, filename=uploaded.name)
+    except imports.ImportFailed as error:
+        return form, error, None
+    messages.success(
+        request,
+        _("Đã nhập xong tệp “%(name)s”: %(created)d mới, %(updated)d cập nhật, %(unchanged)d không đổi.")
+        % {
+            "name": batch.original_name,
+            "created": batch.created_count,
+            "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count,
+        },
+    )
+    return form, None, redirect(result_url_name, pk=batch.pk)
+
+
 def _upload(request, kind: str):
     scopes.require(request.user, imports.IMPORT_PERMISSION)
     upload = _UPLOADS[kind]
-    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
-    failure = None
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        try:
-            batch = upload["service"](actor=request.user, uploaded_file=uploaded, filename=uploaded.name)
-        except imports.ImportFailed as error:
-            failure = error
-        else:
-            messages.success(
-                request,
-                _(
-                    "Đã nhập xong tệp “%(name)s”: %(created)d mới, %(updated)d cập nhật, %(unchanged)d không đổi."
-                )
-                % {
-                    "name": batch.original_name,
-                    "created": batch.created_count,
-                    "updated": batch.updated_count,
-                    "unchanged": batch.unchanged_count,
-                },
-            )
-            return redirect("imports:import_detail", pk=batch.pk)
+    form, failure, done = run_upload(request, upload["service"], "imports:import_detail")
+    if done is not None:
+        return done
     context = {
         "form": form,
         "kind": kind,

@@ -3,11 +3,10 @@
 The work itself is in thidua.records.imports."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from thidua.accounts import scopes
 from thidua.common.models import ImportKind
 from thidua.common.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
-from thidua.organizations.views_imports import ImportUploadForm
+from thidua.organizations.views_imports import run_upload
 from thidua.records import imports
 
 PAGE_SIZE = 25
@@ -134,28 +133,9 @@ def index(request):
 def _upload(request, kind: str):
     scopes.require(request.user, imports.RECORDS_PERMISSION)
     spec = KINDS[kind]
-    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
-    failure = None
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        try:
-            batch = spec["service"](actor=request.user, uploaded_file=uploaded, filename=uploaded.name)
-        except imports.ImportFailed as error:
-            failure = error
-        else:
-            messages.success(
-                request,
-                _(
-                    "Đã nhập xong tệp “%(name)s”: %(created)d mới, %(updated)d cập nhật, %(unchanged)d không đổi."
-                )
-                % {
-                    "name": batch.original_name,
-                    "created": batch.created_count,
-                    "updated": batch.updated_count,
-                    "unchanged": batch.unchanged_count,
-                },
-            )
-            return redirect("records_imports:batch", pk=batch.pk)
+    form, failure, done = run_upload(request, spec["service"], "records_imports:batch")
+    if done is not None:
+        return done
     column_sheets = [
         {
             "title": _("Các cột của trang “%(sheet)s”") % {"sheet": title} if title else "",
