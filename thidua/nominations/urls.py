@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/tai-lieu/", views.attachment_add, name="attachment_add"),
     path("<int:pk>/tai-lieu/<int:attachment_id>/", views.attachment_file, name="attachment_file"),
     path("<int:pk>/chuyen-trang-thai/", views.nomination_transition, name="nomination_transition"),
+    path("<int:pk>/van-ban/", views.document_generate, name="document_generate"),
+    path("<int:pk>/van-ban/<int:document_id>/", views.document_file, name="document_file"),
 ]

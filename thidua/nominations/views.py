@@ -257,3 +257,37 @@ def nomination_transition(request, pk: int):
         return render(request, "nominations/nomination_detail.html", _detail_context(request, nomination, transition_form=form), status=403)
     messages.success(request, _("Hồ sơ đã chuyển sang “%(status)s”.") % {"status": NominationStatus(target).label})
     return redirect("nominations:nomination_detail", pk=nomination.pk)
+
+
+# ---------------------------------------------------------------- generated documents
+
+
+@login_required
+@require_POST
+def document_generate(request, pk: int):
+    from thidua.nominations import documents
+
+    nomination = selectors.access_nomination(request.user, pk)
+    try:
+        stored = documents.nomination_document_generate(actor=request.user, nomination=nomination, kind=request.POST.get("kind", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        nominees = {nominee.pk: nominee for nominee in nomination.nominees.select_related("person", "unit")}
+        messages.success(request, _("Đã tạo %(label)s, phiên bản %(version)d.") % {
+            "label": documents.document_label(stored.kind, nominees), "version": stored.version})
+    return redirect(f"{reverse('nominations:nomination_detail', args=[nomination.pk])}#van-ban")
+
+
+@login_required
+@require_GET
+def document_file(request, pk: int, document_id: int):
+    from thidua.common.documents import DOCX_CONTENT_TYPE
+    from thidua.nominations import documents
+
+    nomination = selectors.access_nomination(request.user, pk)
+    stored = get_object_or_404(documents.nomination_documents(nomination), pk=document_id)
+    if not stored.file or not stored.file.storage.exists(stored.file.name):
+        raise Http404
+    name = stored.filename.removesuffix(".docx") + f"-v{stored.version}.docx"
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=name, content_type=DOCX_CONTENT_TYPE)
