@@ -563,6 +563,17 @@ def initiative_delete(request, pk: int):
 # ---------------------------------------------------------------- discipline and pending matters
 
 
+def _filter_by_person(queryset, values: dict):
+    """The unit (subtree of the person's current unit) and name filters of the per-person record lists."""
+    unit = values.get("unit")
+    if unit is not None:
+        queryset = queryset.filter(person__current_unit__path__startswith=unit.path)
+    terms = search_terms(values.get("q"))
+    if terms:
+        queryset = queryset.filter(_person_name_q(terms))
+    return queryset
+
+
 def _filtered_disciplines(user, values: dict):
     disciplines = selectors.disciplines_visible_to(user)
     if values.get("type") == "discipline":
@@ -574,13 +585,7 @@ def _filtered_disciplines(user, values: dict):
         disciplines = disciplines.filter(Q(end__isnull=True) | Q(end__gte=today), start__lte=today)
     elif values.get("status") == "ended":
         disciplines = disciplines.filter(end__lt=today)
-    unit = values.get("unit")
-    if unit is not None:
-        disciplines = disciplines.filter(person__current_unit__path__startswith=unit.path)
-    terms = search_terms(values.get("q"))
-    if terms:
-        disciplines = disciplines.filter(_person_name_q(terms))
-    return disciplines.order_by("-start", "-id")
+    return _filter_by_person(disciplines, values).order_by("-start", "-id")
 
 
 @login_required
@@ -716,13 +721,7 @@ def _filtered_leaves(user, values: dict):
     if values.get("year"):
         year = values["year"]
         leaves = leaves.filter(start__lte=datetime.date(year, 12, 31), end__gte=datetime.date(year, 1, 1))
-    unit = values.get("unit")
-    if unit is not None:
-        leaves = leaves.filter(person__current_unit__path__startswith=unit.path)
-    terms = search_terms(values.get("q"))
-    if terms:
-        leaves = leaves.filter(_person_name_q(terms))
-    return leaves.order_by("-start", "-id")
+    return _filter_by_person(leaves, values).order_by("-start", "-id")
 
 
 @login_required
