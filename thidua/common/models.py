@@ -87,6 +87,7 @@ class ImportKind(models.TextChoices):
     INITIATIVES = "initiatives", _("Sáng kiến, đề tài")
     AWARDS = "awards", _("Sổ khen thưởng (khen thưởng đã nhận)")
     DISCIPLINES = "disciplines", _("Kỷ luật, vụ việc đang xem xét")
+    NOMINEES = "nominees", _("Danh sách đề nghị khen thưởng")
 
 
 class ImportBatch(models.Model):

@@ -106,6 +106,13 @@ class Nominee(TimeStampedModel):
     evaluated_at = models.DateTimeField(_("xét điều kiện lúc"), null=True, blank=True)
     registered = models.BooleanField(_("đã đăng ký thi đua"), null=True, blank=True)
     appraisal_note = NFCTextField(_("ý kiến thẩm định"), blank=True)
+    # Who took the last per-nominee decision (approve, reject, send to the council) and when.
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    # A nominee carried to the next level's dossier points back at the proposal it came from.
+    source_nominee = models.OneToOneField(
+        "self", verbose_name=_("đề nghị gốc"), null=True, blank=True, on_delete=models.PROTECT, related_name="forwarded_as"
+    )
 
     class Meta:
         verbose_name = _("người, tập thể được đề nghị")
@@ -132,6 +139,9 @@ class Nominee(TimeStampedModel):
 
 
 class NominationAttachment(models.Model):
+    """An uploaded document. Never changed once stored: a dossier forwarded to the next level refers to
+    the same stored file (``carried_from``) instead of copying it."""
+
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("loại tài liệu"), max_length=32, choices=AttachmentKind.choices)
     file = models.FileField(_("tệp"), upload_to="nominations/%Y/%m/")
@@ -140,6 +150,7 @@ class NominationAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["kind", "uploaded_at", "id"]
@@ -164,3 +175,38 @@ class NominationTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nomination}: {self.from_status} → {self.to_status}"
+
+
+class NomineeImportStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ xác nhận")
+    APPLIED = "applied", _("Đã nhập")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class NomineeImport(models.Model):
+    """An uploaded nominee list between its steps: the file as uploaded, the column mapping the user
+    confirmed and the choices made for doubtful matches. Nothing reaches the dossier until ``applied``."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(_("tệp"), upload_to="nominations/imports/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    # {field: column letter}, as detected from the headings and corrected by the user.
+    mapping = models.JSONField(_("ánh xạ cột"), default=dict, blank=True)
+    # {row number: person id or "skip"} for the rows whose match a human had to confirm.
+    confirmations = models.JSONField(_("xác nhận đối chiếu"), default=dict, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=NomineeImportStatus.choices, default=NomineeImportStatus.PENDING)
+    batch = models.ForeignKey("common.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("danh sách đề nghị nhập từ Excel")
+        verbose_name_plural = _("danh sách đề nghị nhập từ Excel")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def audit_unit_path(self) -> str:
+        return self.nomination.proposing_unit.path
