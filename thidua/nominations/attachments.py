@@ -100,3 +100,24 @@ def nomination_attachment_add(*, actor, nomination: Nomination, kind: str, file)
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+@transaction.atomic
+def nomination_attachment_remove(*, actor, attachment: NominationAttachment) -> None:
+    """Take a document out of a draft or returned dossier. The stored file is deleted after commit unless
+    another dossier refers to it (a forwarded dossier carries the same file)."""
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related("proposing_unit").get(pk=attachment.nomination_id)
+    if actor is not None and not scopes.can(actor, "nomination.propose", nomination.proposing_unit):
+        raise PermissionDenied
+    if nomination.status not in (NominationStatus.DRAFT, NominationStatus.RETURNED):
+        raise ValidationError({"file": _("Chỉ gỡ tài liệu khỏi hồ sơ dự thảo hoặc hồ sơ bị trả lại.")})
+    name = attachment.file.name
+    storage = attachment.file.storage
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE, obj=nomination,
+        changes={"attachments": [{"kind": attachment.kind, "name": attachment.original_name, "sha256": attachment.sha256}, None]},
+        note=_("Gỡ tài liệu: %(name)s") % {"name": attachment.original_name},
+    )
+    attachment.delete()
+    if not NominationAttachment.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))

@@ -66,6 +66,22 @@ class NomineeStatus(models.TextChoices):
     DECIDED = "decided", _("Đã có quyết định")
 
 
+# Per-nominee decisions of the awarding unit while the dossier is under review: source → targets. The
+# others in the same dossier wait; ``in_council`` nominees are decided by the council's vote (issue 6),
+# which uses the same service. Undoing (back to ``pending``) is allowed until the dossier moves on.
+NOMINEE_DECISIONS: dict[str, tuple[str, ...]] = {
+    NomineeStatus.PENDING: (NomineeStatus.APPROVED, NomineeStatus.REJECTED, NomineeStatus.IN_COUNCIL),
+    NomineeStatus.IN_COUNCIL: (NomineeStatus.APPROVED, NomineeStatus.REJECTED, NomineeStatus.PENDING),
+    NomineeStatus.APPROVED: (NomineeStatus.PENDING,),
+    NomineeStatus.REJECTED: (NomineeStatus.PENDING,),
+    NomineeStatus.FORWARDED: (),
+    NomineeStatus.DECIDED: (),
+}
+
+# Nominees still waiting for an answer from the awarding unit.
+OPEN_NOMINEE_STATUSES = (NomineeStatus.PENDING, NomineeStatus.IN_COUNCIL)
+
+
 class AttachmentKind(models.TextChoices):
     COVER_LETTER = "to_trinh", _("Tờ trình")
     ACHIEVEMENT_REPORT = "bao_cao_thanh_tich", _("Báo cáo thành tích")

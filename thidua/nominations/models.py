@@ -169,6 +169,8 @@ class NominationTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     note = NFCTextField(blank=True)
     items = models.JSONField(default=list, blank=True)
+    # On each submission: the nominees and documents as sent, so a resubmission can show what changed.
+    snapshot = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

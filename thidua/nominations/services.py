@@ -15,13 +15,17 @@ from thidua.common.models import AuditAction
 from thidua.common.text import clean_text
 from thidua.common.workdays import add_working_days
 from thidua.nominations.enums import (
+    AWARDER,
     NOMINATION_TRANSITIONS,
+    NOMINEE_DECISIONS,
+    OPEN_NOMINEE_STATUSES,
     PROPOSER,
     AttachmentKind,
     NominationStatus,
     NomineeStatus,
+    RoundStatus,
 )
-from thidua.nominations.models import Nomination, NominationTransition, Nominee, Round
+from thidua.nominations.models import Nomination, NominationAttachment, NominationTransition, Nominee, Round
 from thidua.rules.enums import AwardCategory
 from thidua.rules.rulesets import ruleset_for
 
@@ -111,6 +115,39 @@ def nominee_add(*, actor, nomination: Nomination, award, summary: str = "", pers
     nominee.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=nominee, changes=audit.created(nominee))
     return nominee
+
+
+def _lock_editable(actor, nominee: Nominee) -> Nomination:
+    """Lock the dossier of ``nominee`` and check the proposing unit may still edit it."""
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related("proposing_unit", "round").get(pk=nominee.nomination_id)
+    if actor is not None and not scopes.can(actor, "nomination.propose", nomination.proposing_unit):
+        raise PermissionDenied
+    if nomination.status not in (NominationStatus.DRAFT, NominationStatus.RETURNED):
+        raise ValidationError({"nomination": _("Chỉ sửa được hồ sơ dự thảo hoặc hồ sơ bị trả lại.")})
+    return nomination
+
+
+@transaction.atomic
+def nominee_update(*, actor, nominee: Nominee, summary: str) -> Nominee:
+    """Edit the achievement summary (the award is changed by removing and proposing again, so that the
+    duplicate and subject checks of ``nominee_add`` apply)."""
+    _lock_editable(actor, nominee)
+    nominee = Nominee.objects.select_for_update().get(pk=nominee.pk)
+    before = audit.snapshot(nominee)
+    nominee.summary = (summary or "").strip()
+    nominee.full_clean()
+    nominee.save()
+    changes = audit.diff(before, audit.snapshot(nominee))
+    if changes:
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=nominee, changes=changes)
+    return nominee
+
+
+@transaction.atomic
+def nominee_remove(*, actor, nominee: Nominee) -> None:
+    _lock_editable(actor, nominee)
+    audit.record(actor=actor, action=AuditAction.DELETE, obj=nominee, changes={name: [value, None] for name, value in audit.snapshot(nominee).items()})
+    nominee.delete()
 
 
 # ---------------------------------------------------------------- completeness and eligibility
@@ -213,6 +250,7 @@ def nomination_transition(*, actor, nomination: Nomination, to: str, note: str =
     before = audit.snapshot(nomination)
     today = timezone.localdate()
     items = [clean_text(item) for item in (items or []) if clean_text(item)]
+    snapshot: dict = {}
 
     if to == NominationStatus.SUBMITTED:
         if not nomination.nominees.exists():
@@ -224,6 +262,7 @@ def nomination_transition(*, actor, nomination: Nomination, to: str, note: str =
         _evaluate_nominees(nomination)
         nomination.submitted_at = timezone.now()
         nomination.submission_count += 1
+        snapshot = dossier_snapshot(nomination)
     elif to == NominationStatus.UNDER_REVIEW:
         ruleset = ruleset_for(today, nomination.round.awarding_unit)
         days = int(ruleset.param("deadlines.appraisal_working_days", DEFAULT_APPRAISAL_WORKING_DAYS))
@@ -246,14 +285,19 @@ def nomination_transition(*, actor, nomination: Nomination, to: str, note: str =
         }[to]
         nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.IN_COUNCIL]).update(status=follow, updated_at=timezone.now())
     elif to == NominationStatus.FORWARDED:
-        nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.APPROVED]).update(status=NomineeStatus.FORWARDED, updated_at=timezone.now())
+        # The nominees are carried by ``nomination_forward``, which chooses the next level's round.
+        if not nomination.nominees.filter(status=NomineeStatus.FORWARDED).exists() or nomination.nominees.filter(
+            status__in=[*OPEN_NOMINEE_STATUSES, NomineeStatus.APPROVED]
+        ).exists():
+            raise TransitionRefused(_("Dùng chức năng “Trình cấp trên” để chọn đợt xét của cấp trên và các đề nghị cần trình."))
     elif to == NominationStatus.DECIDED:
         nomination.nominees.filter(status=NomineeStatus.APPROVED).update(status=NomineeStatus.DECIDED, updated_at=timezone.now())
 
     nomination.status = to
     nomination.save()
     NominationTransition.objects.create(
-        nomination=nomination, from_status=source, to_status=to, by=actor if getattr(actor, "pk", None) else None, note=note.strip(), items=items
+        nomination=nomination, from_status=source, to_status=to, by=actor if getattr(actor, "pk", None) else None, note=note.strip(), items=items,
+        snapshot=snapshot,
     )
     audit.record(actor=actor, action=AuditAction.TRANSITION, obj=nomination, changes=audit.diff(before, audit.snapshot(nomination)), note=note[:500])
 
@@ -264,6 +308,259 @@ def nomination_transition(*, actor, nomination: Nomination, to: str, note: str =
         text += " " + _("Cần bổ sung: %(items)s.") % {"items": "; ".join(items)}
     transaction.on_commit(lambda: notifications.notify(users=recipients, text=text))
     return nomination
+
+
+def _subject_label(nominee: Nominee) -> str:
+    if nominee.person_id:
+        return nominee.person.full_name
+    if nominee.unit_id:
+        return _("Tập thể %(unit)s") % {"unit": nominee.unit.name}
+    return _("Hộ %(name)s") % {"name": nominee.household_name}
+
+
+def dossier_snapshot(nomination: Nomination) -> dict:
+    """What the dossier holds when sent: compared between submissions to show what changed."""
+    return {
+        "nominees": {
+            str(n.pk): {"subject": _subject_label(n), "award": n.award.name, "summary": n.summary}
+            for n in nomination.nominees.select_related("person", "unit", "award")
+        },
+        "attachments": {
+            str(a.pk): {"kind": a.kind, "name": a.original_name, "sha256": a.sha256} for a in nomination.attachments.all()
+        },
+    }
+
+
+def snapshot_changes(before: dict, after: dict) -> list[str]:
+    """Readable differences between two submissions of the same dossier."""
+    changes: list[str] = []
+    old, new = before.get("nominees", {}), after.get("nominees", {})
+    for key in new.keys() - old.keys():
+        changes.append(_("Thêm đề nghị: %(subject)s — %(award)s") % new[key])
+    for key in old.keys() - new.keys():
+        changes.append(_("Bỏ đề nghị: %(subject)s — %(award)s") % old[key])
+    for key in sorted(old.keys() & new.keys(), key=int):
+        if old[key]["summary"] != new[key]["summary"]:
+            changes.append(_("Sửa tóm tắt thành tích: %(subject)s") % new[key])
+    old, new = before.get("attachments", {}), after.get("attachments", {})
+    for key in sorted(new.keys() - old.keys(), key=int):
+        changes.append(_("Bổ sung tài liệu: %(kind)s — %(name)s") % {"kind": AttachmentKind(new[key]["kind"]).label, "name": new[key]["name"]})
+    for key in sorted(old.keys() - new.keys(), key=int):
+        changes.append(_("Gỡ tài liệu: %(kind)s — %(name)s") % {"kind": AttachmentKind(old[key]["kind"]).label, "name": old[key]["name"]})
+    return changes
+
+
+# ---------------------------------------------------------------- per-nominee decisions
+
+
+@transaction.atomic
+def nominee_decide(*, actor, nominee: Nominee, to: str, note: str = "") -> Nominee:
+    """Decide one nominee while the others in the dossier wait (``enums.NOMINEE_DECISIONS``).
+
+    Allowed to the awarding unit while the dossier is under review; while it is in the council only the
+    nominees sent there can be approved or rejected (the council's vote does this, issue 6). When the
+    council's last open nominee is decided, the dossier follows: approved if any nominee is, else rejected.
+    """
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",)).select_related("round__awarding_unit", "proposing_unit").get(pk=nominee.nomination_id)
+    )
+    if not _actor_side_allowed(actor, nomination, AWARDER):
+        raise PermissionDenied
+    nominee = Nominee.objects.select_for_update(of=("self",)).select_related("award").get(pk=nominee.pk)
+    source = nominee.status
+    label = NomineeStatus(to).label if to in NomineeStatus.values else to
+    if to not in NOMINEE_DECISIONS.get(source, ()):
+        raise TransitionRefused(_("Không thể chuyển đề nghị từ “%(source)s” sang “%(target)s”.") % {"source": NomineeStatus(source).label, "target": label})
+    in_council = nomination.status == NominationStatus.IN_COUNCIL
+    if not (nomination.status == NominationStatus.UNDER_REVIEW or (in_council and source == NomineeStatus.IN_COUNCIL and to != NomineeStatus.PENDING)):
+        raise TransitionRefused(
+            _("Chỉ quyết định từng đề nghị khi hồ sơ đang thẩm định (hồ sơ đang ở trạng thái “%(status)s”).") % {"status": NominationStatus(nomination.status).label}
+        )
+    note = (note or "").strip()
+    if to == NomineeStatus.REJECTED and not note:
+        raise TransitionRefused(_("Ghi rõ lý do không chấp thuận đề nghị."))
+    before = audit.snapshot(nominee)
+    nominee.status = to
+    if note:
+        nominee.appraisal_note = note
+    nominee.decided_by = actor if getattr(actor, "pk", None) else None
+    nominee.decided_at = timezone.now()
+    nominee.save()
+    audit.record(actor=actor, action=AuditAction.TRANSITION, obj=nominee, changes=audit.diff(before, audit.snapshot(nominee)), note=note[:500])
+    if in_council and not nomination.nominees.filter(status__in=OPEN_NOMINEE_STATUSES).exists():
+        settled = NominationStatus.APPROVED if nomination.nominees.filter(status=NomineeStatus.APPROVED).exists() else NominationStatus.REJECTED
+        nomination_transition(actor=actor, nomination=nomination, to=settled, note=_("Hội đồng đã xét xong các đề nghị của hồ sơ."))
+    return nominee
+
+
+@transaction.atomic
+def nominee_note(*, actor, nominee: Nominee, note: str) -> Nominee:
+    """The appraising officer's note on one nominee (kept with the nominee, shown to both sides)."""
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related("round__awarding_unit").get(pk=nominee.nomination_id)
+    if not _actor_side_allowed(actor, nomination, AWARDER):
+        raise PermissionDenied
+    if nomination.status not in (NominationStatus.SUBMITTED, NominationStatus.UNDER_REVIEW, NominationStatus.IN_COUNCIL):
+        raise ValidationError({"note": _("Chỉ ghi ý kiến thẩm định khi hồ sơ đang được xét.")})
+    nominee = Nominee.objects.select_for_update().get(pk=nominee.pk)
+    before = audit.snapshot(nominee)
+    nominee.appraisal_note = (note or "").strip()
+    nominee.save(update_fields=["appraisal_note", "updated_at"])
+    changes = audit.diff(before, audit.snapshot(nominee))
+    if changes:
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=nominee, changes=changes)
+    return nominee
+
+
+@transaction.atomic
+def nomination_assign(*, actor, nomination: Nomination, officer) -> Nomination:
+    """Assign the officer of the awarding unit who appraises (thẩm định) the dossier."""
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related("round__awarding_unit").get(pk=nomination.pk)
+    if not _actor_side_allowed(actor, nomination, AWARDER):
+        raise PermissionDenied
+    if officer is not None and not scopes.can(officer, "nomination.appraise", nomination.round.awarding_unit):
+        raise ValidationError({"officer": _("%(user)s không có quyền thẩm định hồ sơ của %(unit)s.") % {"user": officer, "unit": nomination.round.awarding_unit.name}})
+    before = audit.snapshot(nomination)
+    nomination.assigned_officer = officer
+    nomination.save(update_fields=["assigned_officer", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes=audit.diff(before, audit.snapshot(nomination)))
+    if officer is not None and officer != actor:
+        text = _("Bạn được giao thẩm định hồ sơ “%(title)s”.") % {"title": nomination.title}
+        transaction.on_commit(lambda: notifications.notify(users=[officer], text=text))
+    return nomination
+
+
+# ---------------------------------------------------------------- forwarding to the next level
+
+
+def beyond_power(nomination: Nomination, nominees=None) -> list[Nominee]:
+    """Nominees whose award the awarding unit may not confer itself (its kind is not among the award's
+    conferring unit kinds): they must go up a level (Sở → UBND tỉnh)."""
+    kind = nomination.round.awarding_unit.kind
+    candidates = nominees if nominees is not None else nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.APPROVED])
+    return [n for n in candidates.select_related("award", "person", "unit") if kind not in (n.award.conferrer_unit_kinds or [])]
+
+
+def forward_targets(nomination: Nomination):
+    """Open rounds of a unit above the awarding unit that accept dossiers from it."""
+    awarding = nomination.round.awarding_unit
+    ancestors = [path for path in awarding.ancestor_paths() if path != awarding.path]
+    rounds = Round.objects.filter(status=RoundStatus.OPEN, awarding_unit__path__in=ancestors).select_related("awarding_unit")
+    result = []
+    for round_ in rounds.prefetch_related("accepted_units"):
+        try:
+            _check_round_accepts(round_, awarding)
+        except ValidationError:
+            continue
+        result.append(round_)
+    return result
+
+
+@transaction.atomic
+def nomination_forward(*, actor, nomination: Nomination, target_round: Round, nominees=None, note: str = "") -> Nomination:
+    """Carry nominees beyond the awarding unit's power to a round of the next level.
+
+    A new dossier is created in ``target_round``, proposed by the awarding unit, linked to the original
+    (``forwarded_from``; each nominee to its source), holding the carried nominees and the original
+    documents (the same stored files). The carried nominees become ``forwarded``; when nothing is left to
+    decide in the original dossier it moves to ``forwarded`` through ``nomination_transition``, otherwise
+    the step is written to its timeline and the rest wait. The new dossier starts as a draft of the
+    awarding unit, which adds its own tờ trình and sends it.
+    """
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",)).select_related("round__awarding_unit", "proposing_unit").get(pk=nomination.pk)
+    )
+    if NominationStatus.FORWARDED not in NOMINATION_TRANSITIONS.get(nomination.status, {}):
+        raise TransitionRefused(_("Không thể trình cấp trên hồ sơ đang ở trạng thái “%(status)s”.") % {"status": NominationStatus(nomination.status).label})
+    if not _actor_side_allowed(actor, nomination, AWARDER):
+        raise PermissionDenied
+    if target_round.pk not in {round_.pk for round_ in forward_targets(nomination)}:
+        raise TransitionRefused(_("Đợt xét “%(round)s” không nhận hồ sơ trình từ %(unit)s.") % {"round": target_round.title, "unit": nomination.round.awarding_unit.name})
+    carried = list(
+        nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.APPROVED]).select_related("award", "person", "unit")
+        if nominees is None else Nominee.objects.filter(pk__in=[getattr(n, "pk", n) for n in nominees]).select_related("award", "person", "unit")
+    )
+    if nominees is None:
+        carried = beyond_power(nomination, Nominee.objects.filter(pk__in=[n.pk for n in carried]))
+    if not carried:
+        raise TransitionRefused(_("Không có đề nghị nào cần trình cấp trên."))
+    for nominee in carried:
+        if nominee.nomination_id != nomination.pk or nominee.status not in (NomineeStatus.PENDING, NomineeStatus.APPROVED):
+            raise TransitionRefused(_("%(subject)s không còn chờ xét trong hồ sơ này.") % {"subject": _subject_label(nominee)})
+    accepted = set(target_round.accepted_awards.values_list("pk", flat=True))
+    refused = [n for n in carried if n.award_id not in accepted]
+    if refused:
+        raise TransitionRefused(_("Đợt xét “%(round)s” không nhận: %(list)s.") % {
+            "round": target_round.title, "list": "; ".join(f"{_subject_label(n)} — {n.award.name}" for n in refused)})
+
+    awarding = nomination.round.awarding_unit
+    forward = Nomination(
+        round=target_round, proposing_unit=awarding, forwarded_from=nomination,
+        title=_("%(unit)s trình %(award)s (từ hồ sơ của %(source)s)") % {
+            "unit": awarding.name, "award": ", ".join(sorted({n.award.name for n in carried})), "source": nomination.proposing_unit.name},
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    forward.title = forward.title[:300]
+    forward.full_clean()
+    forward.save()
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=forward, changes=audit.created(forward))
+    now = timezone.now()
+    for nominee in carried:
+        copy = Nominee.objects.create(
+            nomination=forward, person=nominee.person, unit=nominee.unit, household_name=nominee.household_name, award=nominee.award,
+            summary=nominee.summary, registered=nominee.registered, source_nominee=nominee,
+        )
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=copy, changes=audit.created(copy))
+        before = audit.snapshot(nominee)
+        nominee.status = NomineeStatus.FORWARDED
+        nominee.decided_by = actor if getattr(actor, "pk", None) else None
+        nominee.decided_at = now
+        nominee.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        audit.record(actor=actor, action=AuditAction.TRANSITION, obj=nominee, changes=audit.diff(before, audit.snapshot(nominee)))
+    for attachment in nomination.attachments.all():
+        NominationAttachment.objects.create(
+            nomination=forward, kind=attachment.kind, file=attachment.file.name, original_name=attachment.original_name, size=attachment.size,
+            sha256=attachment.sha256, uploaded_by=attachment.uploaded_by, carried_from=attachment,
+        )
+    summary = _("Trình %(round)s: %(list)s.") % {"round": target_round.title, "list": "; ".join(f"{_subject_label(n)} — {n.award.name}" for n in carried)}
+    note = "\n".join(part for part in ((note or "").strip(), summary) if part)
+    if nomination.nominees.filter(status__in=[*OPEN_NOMINEE_STATUSES, NomineeStatus.APPROVED]).exists():
+        NominationTransition.objects.create(nomination=nomination, from_status=nomination.status, to_status=nomination.status,
+                                            by=actor if getattr(actor, "pk", None) else None, note=note)
+        audit.record(actor=actor, action=AuditAction.TRANSITION, obj=nomination, changes={}, note=note[:500])
+    else:
+        nomination_transition(actor=actor, nomination=nomination, to=NominationStatus.FORWARDED, note=note)
+    return forward
+
+
+# ---------------------------------------------------------------- bulk steps
+
+
+class BulkRefused(Exception):
+    """Nothing was changed; ``errors`` lists each refused dossier with the reason."""
+
+    def __init__(self, errors: list[tuple[Nomination, str]]):
+        super().__init__(f"{len(errors)} hồ sơ")
+        self.errors = errors
+
+
+@transaction.atomic
+def nominations_bulk_transition(*, actor, nominations, to: str, note: str = "", items: list[str] | None = None) -> int:
+    """One step on many dossiers (e.g. receive every submitted dossier of a round): all or nothing."""
+    errors: list[tuple[Nomination, str]] = []
+    done = 0
+    for nomination in nominations:
+        try:
+            with transaction.atomic():
+                nomination_transition(actor=actor, nomination=nomination, to=to, note=note, items=items)
+        except TransitionRefused as refusal:
+            errors.append((nomination, refusal.message))
+        except PermissionDenied:
+            errors.append((nomination, _("Bạn không có quyền chuyển hồ sơ này.")))
+        else:
+            done += 1
+    if errors:
+        raise BulkRefused(errors)
+    return done
 
 
 def transitions_allowed_for(actor, nomination: Nomination) -> list[str]:
