@@ -253,6 +253,7 @@ def test_nomination_create_returns_201_with_the_dossier(manager_api, manager, ro
             "verdict_reasons": [],
             "ruleset": "",
             "registered": None,
+            "appraisal_note": "",
         },
         {
             "id": nominees[1].pk,
@@ -267,6 +268,7 @@ def test_nomination_create_returns_201_with_the_dossier(manager_api, manager, ro
             "verdict_reasons": [],
             "ruleset": "",
             "registered": None,
+            "appraisal_note": "",
         },
     ]
     assert body["documents"]["missing"] == [item["kind"] for item in body["documents"]["required"]]
@@ -617,3 +619,47 @@ def test_nomination_detail_query_count_does_not_grow_with_nominees(
             actor=None, nomination=nomination, award=AwardType.objects.get(code="LDTT"), person=person
         )
     assert queries() == one
+
+
+# ---------------------------------------------------------------- per-nominee decisions and forwarding
+
+
+@pytest.fixture
+def reviewed(dossier, manager_api, officer_api):
+    assert _transition(manager_api, dossier, "submitted").status_code == 200
+    assert _transition(officer_api, dossier, "under_review").status_code == 200
+    return dossier
+
+
+def test_nominee_decision_approves_one_nominee_and_refuses_with_409(reviewed, officer_api, manager_api):
+    nominee = reviewed.nominees.get()
+    url = f"/api/v1/nominations/{reviewed.pk}/nominees/{nominee.pk}/decision"
+    refused = _post(officer_api, url, {"to": "rejected"})
+    assert refused.status_code == 409 and refused.json() == {"detail": "Ghi rõ lý do không chấp thuận đề nghị."}
+    assert _post(manager_api, url, {"to": "approved"}).status_code == 403
+    response = _post(officer_api, url, {"to": "approved", "note": "Đủ tiêu chuẩn."})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "under_review"
+    assert [(n["status"], n["appraisal_note"]) for n in body["nominees"]] == [("approved", "Đủ tiêu chuẩn.")]
+    assert _post(officer_api, f"/api/v1/nominations/{reviewed.pk}/nominees/999999/decision", {"to": "approved"}).status_code == 404
+
+
+def test_forward_creates_the_linked_dossier_at_the_next_level(reviewed, officer_api, admin_user, province):
+    target = services.round_create(
+        actor=admin_user, awarding_unit=province, title="Khen thưởng của UBND tỉnh", period_start=2025, period_end=2025,
+        opens_on=datetime.date(2025, 12, 1), submission_deadline=datetime.date(2026, 3, 1),
+        accepted_awards=AwardType.objects.filter(code__in=["LDTT"]),
+    )
+    nominee = reviewed.nominees.get()
+    url = f"/api/v1/nominations/{reviewed.pk}/forward"
+    # LĐTT is within the Sở's power: nothing to carry unless the officer names the nominee.
+    assert _post(officer_api, url, {"round": target.pk}).json() == {"detail": "Không có đề nghị nào cần trình cấp trên."}
+    response = _post(officer_api, url, {"round": target.pk, "nominees": [nominee.pk], "note": "Kính trình."})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["round"]["awarding_unit"] == "UBND_TG" and body["proposing_unit"] == "SKHCN" and body["status"] == "draft"
+    assert [n["person"] for n in body["nominees"]] == [nominee.person_id]
+    assert len(body["documents"]["attachments"]) == len(REQUIRED)
+    reviewed.refresh_from_db()
+    assert reviewed.status == "forwarded"

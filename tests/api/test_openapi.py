@@ -31,6 +31,8 @@ ENDPOINTS = {
     "/api/v1/nominations/{nomination_id}": {"get"},
     "/api/v1/nominations/{nomination_id}/attachments": {"post"},
     "/api/v1/nominations/{nomination_id}/transitions": {"post"},
+    "/api/v1/nominations/{nomination_id}/nominees/{nominee_id}/decision": {"post"},
+    "/api/v1/nominations/{nomination_id}/forward": {"post"},
 }
 
 

@@ -23,8 +23,8 @@ from thidua.api.errors import validation_error_payload
 from thidua.api.schemas import InputSchema, IsoDate, Message, Text, ValidationErrorOut
 from thidua.movements import selectors as movement_selectors
 from thidua.nominations import attachments, selectors, services
-from thidua.nominations.enums import AttachmentKind, NominationStatus, Track
-from thidua.nominations.models import Nomination, Round
+from thidua.nominations.enums import AttachmentKind, NominationStatus, NomineeStatus, Track
+from thidua.nominations.models import Nomination, Nominee, Round
 from thidua.organizations import selectors as org_selectors
 from thidua.rules.models import AwardType
 
@@ -109,6 +109,17 @@ class TransitionIn(InputSchema):
     )
 
 
+class DecisionIn(InputSchema):
+    to: Literal["pending", "approved", "rejected", "in_council"] = Field(description="Kết quả xét mới của đề nghị.")
+    note: Text = Field("", max_length=20000, description="Ý kiến thẩm định; bắt buộc khi không chấp thuận.")
+
+
+class ForwardIn(InputSchema):
+    round: int = Field(description="Đợt xét của cấp trên nhận hồ sơ.")
+    nominees: list[int] | None = Field(None, description="Các đề nghị cần trình; bỏ trống: mọi đề nghị vượt thẩm quyền.")
+    note: Text = Field("", max_length=20000)
+
+
 # ---------------------------------------------------------------- output shapes
 
 
@@ -149,6 +160,7 @@ class NomineeOut(Schema):
     verdict_reasons: list[dict[str, Any]]
     ruleset: str = Field(description="Mã bộ quy định đã dùng để xét điều kiện.")
     registered: bool | None = Field(description="Đã đăng ký thi đua trong phong trào của đợt xét.")
+    appraisal_note: str = Field(description="Ý kiến thẩm định của đơn vị xét khen thưởng.")
 
 
 class RequiredDocument(Schema):
@@ -293,6 +305,7 @@ def _nomination_payload(user, nomination: Nomination) -> dict:
                 "verdict_reasons": list(nominee.verdict_reasons or []),
                 "ruleset": nominee.ruleset_code,
                 "registered": nominee.registered,
+                "appraisal_note": nominee.appraisal_note,
             }
             for nominee in nominees
         ],
@@ -547,3 +560,49 @@ def nomination_transition(request, nomination_id: int, payload: TransitionIn):
     except ValidationError as exc:
         return _invalid(exc)
     return _nomination_payload(user, nomination)
+
+
+@router.post(
+    "/nominations/{int:nomination_id}/nominees/{int:nominee_id}/decision",
+    response={200: NominationOut, 401: Message, 403: Message, 404: Message, 409: Message, 422: ValidationErrorOut},
+    summary="Quyết định từng đề nghị trong hồ sơ (chấp thuận, không chấp thuận, trình Hội đồng)",
+)
+def nominee_decision(request, nomination_id: int, nominee_id: int, payload: DecisionIn):
+    """Đơn vị xét khen thưởng quyết định một đề nghị khi hồ sơ đang thẩm định; các đề nghị khác trong
+    hồ sơ vẫn chờ. Không chấp thuận cần `note`. Bước không được phép: 409 với lý do."""
+    user = request.auth
+    nomination = selectors.access_nomination(user, nomination_id)
+    nominee = Nominee.objects.filter(pk=nominee_id, nomination=nomination).first()
+    if nominee is None:
+        return Status(404, {"detail": _("Không tìm thấy đề nghị trong hồ sơ.")})
+    try:
+        services.nominee_decide(actor=user, nominee=nominee, to=NomineeStatus(payload.to), note=payload.note)
+    except services.TransitionRefused as refused:
+        return Status(409, {"detail": refused.message})
+    return _nomination_payload(user, nomination)
+
+
+@router.post(
+    "/nominations/{int:nomination_id}/forward",
+    response={201: NominationOut, 401: Message, 403: Message, 404: Message, 409: Message},
+    summary="Trình cấp trên: tạo hồ sơ liên kết ở đợt xét của cấp trên",
+)
+def nomination_forward(request, nomination_id: int, payload: ForwardIn):
+    """Mang các đề nghị vượt thẩm quyền (hoặc các đề nghị trong `nominees`) cùng tài liệu của hồ sơ
+    sang một hồ sơ mới ở đợt xét `round` của cấp trên; trả về hồ sơ mới (dự thảo của đơn vị xét
+    khen thưởng). Đợt xét không phù hợp hay đề nghị không còn chờ xét: 409."""
+    user = request.auth
+    nomination = selectors.access_nomination(user, nomination_id)
+    target = Round.objects.filter(pk=payload.round).first()
+    if target is None:
+        return Status(409, {"detail": _("Không có đợt xét số %(id)s.") % {"id": payload.round}})
+    nominees = None
+    if payload.nominees is not None:
+        nominees = list(Nominee.objects.filter(pk__in=payload.nominees, nomination=nomination))
+        if len(nominees) != len(set(payload.nominees)):
+            return Status(409, {"detail": _("Có đề nghị không thuộc hồ sơ này.")})
+    try:
+        forward = services.nomination_forward(actor=user, nomination=nomination, target_round=target, nominees=nominees, note=payload.note)
+    except services.TransitionRefused as refused:
+        return Status(409, {"detail": refused.message})
+    return Status(201, _nomination_payload(user, forward))

@@ -5,7 +5,7 @@ back onto the fields through ``ServiceErrorsMixin.add_service_error``."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from thidua.nominations.enums import AttachmentKind, NominationStatus, Track
+from thidua.nominations.enums import AttachmentKind, NominationStatus, NomineeStatus, Track
 from thidua.organizations.forms import ServiceErrorsMixin, UnitChoiceField, date_field, unit_choices_for
 from thidua.rules.models import AwardType
 
@@ -60,9 +60,22 @@ class RoundForm(ServiceErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple, error_messages={"required": _("Chọn ít nhất một danh hiệu hoặc hình thức khen thưởng.")},
     )
 
+    accepted_units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị được đề nghị"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Để trống: mọi đơn vị trực thuộc đơn vị xét khen thưởng."),
+    )
+    movement = forms.ModelChoiceField(label=_("Phong trào thi đua"), queryset=None, required=False, empty_label=_("— không gắn phong trào —"),
+                                      help_text=_("Gắn đợt xét với phong trào để biết người được đề nghị đã đăng ký thi đua chưa."))
+
     def __init__(self, data=None, *, user, **kwargs):
+        from thidua.movements.selectors import movements_visible_to
+
         super().__init__(data, **kwargs)
         self.fields["awarding_unit"].queryset = unit_choices_for(user, "nomination.appraise")
+        # The proposers a round may be limited to: units in the user's appraisal scope (the service checks
+        # they lie under the round's awarding unit).
+        self.fields["accepted_units"].queryset = unit_choices_for(user, "nomination.appraise")
+        self.fields["movement"].queryset = movements_visible_to(user).order_by("-start", "title")
         for name in ("opens_on", "submission_deadline"):
             self.fields[name].error_messages["required"] = _("Nhập ngày theo dạng dd/mm/yyyy.")
 
@@ -124,6 +137,65 @@ class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=NominationStatus.choices, error_messages={"invalid_choice": _("Trạng thái không hợp lệ."), "required": _("Trạng thái không hợp lệ.")})
     note = forms.CharField(label=_("Ghi chú, lý do"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     items = forms.CharField(label=_("Nội dung cần bổ sung (mỗi dòng một mục)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def item_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("items", "").splitlines() if line.strip()]
+
+
+class NomineeDecisionForm(forms.Form):
+    to = forms.ChoiceField(choices=NomineeStatus.choices, error_messages={"invalid_choice": _("Kết quả xét không hợp lệ."), "required": _("Kết quả xét không hợp lệ.")})
+    note = forms.CharField(label=_("Ý kiến thẩm định"), required=False, max_length=5000)
+
+
+class NomineeSummaryForm(ServiceErrorsMixin, forms.Form):
+    summary = forms.CharField(label=_("Tóm tắt thành tích"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class AssignForm(forms.Form):
+    officer = forms.ChoiceField(label=_("Cán bộ thẩm định"))
+
+    def __init__(self, data=None, *, officers, **kwargs):
+        super().__init__(data, **kwargs)
+        self.officers = {str(user.pk): user for user in officers}
+        self.fields["officer"].choices = [("", "—")] + [(key, user.get_full_name() or user.username) for key, user in self.officers.items()]
+
+    def clean_officer(self):
+        return self.officers.get(self.cleaned_data["officer"])
+
+
+class ForwardForm(forms.Form):
+    round = forms.ChoiceField(label=_("Đợt xét của cấp trên"), error_messages={"required": _("Chọn đợt xét của cấp trên."), "invalid_choice": _("Chọn đợt xét của cấp trên.")})
+    nominees = forms.MultipleChoiceField(label=_("Đề nghị trình cấp trên"), widget=forms.CheckboxSelectMultiple,
+                                         error_messages={"required": _("Chọn ít nhất một đề nghị cần trình."), "invalid_choice": _("Đề nghị không còn chờ xét.")})
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, data=None, *, rounds, nominees, **kwargs):
+        super().__init__(data, **kwargs)
+        self.rounds = {str(round_.pk): round_ for round_ in rounds}
+        self.nominees = {str(nominee.pk): nominee for nominee in nominees}
+        self.fields["round"].choices = [("", "—")] + [(key, f"{r.title} — {r.awarding_unit.name}") for key, r in self.rounds.items()]
+        self.fields["nominees"].choices = [
+            (key, f"{n.person.full_name if n.person_id else n.unit.name if n.unit_id else n.household_name} — {n.award.name}")
+            for key, n in self.nominees.items()
+        ]
+
+    def clean_round(self):
+        return self.rounds[self.cleaned_data["round"]]
+
+    def clean_nominees(self):
+        return [self.nominees[key] for key in self.cleaned_data["nominees"]]
+
+
+class BulkTransitionForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, error_messages={"required": _("Chọn ít nhất một hồ sơ.")})
+    to = forms.ChoiceField(choices=NominationStatus.choices, error_messages={"invalid_choice": _("Chọn thao tác."), "required": _("Chọn thao tác.")})
+    note = forms.CharField(required=False, max_length=5000)
+    items = forms.CharField(required=False, max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id may be posted; the view keeps only the dossiers the user can see.
+        self.fields["ids"].choices = [(value, value) for value in self.data.getlist("ids")] if hasattr(self.data, "getlist") else []
 
     def item_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("items", "").splitlines() if line.strip()]

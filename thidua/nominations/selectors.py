@@ -100,3 +100,35 @@ def appraisal_days_left_many(nominations, today: datetime.date) -> dict[int, int
         return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=offset), holidays))
 
     return {pk: between(today, day) for pk, day in due.items()}
+
+
+def appraising_officers(nomination: Nomination):
+    """Active users who may appraise for the round's awarding unit (a role on it or above it)."""
+    from thidua.accounts.models import User
+
+    paths = nomination.round.awarding_unit.ancestor_paths()
+    users = User.objects.filter(is_active=True, roles__role__in=scopes.PERMISSIONS["nomination.appraise"], roles__unit__path__in=paths)
+    return users.distinct().order_by("last_name", "first_name", "username")
+
+
+def timeline(nomination: Nomination) -> list:
+    """The dossier's steps, each submission after the first carrying ``changes``: what the unit changed
+    since its previous submission (from the snapshots stored when sending)."""
+    from thidua.nominations.models import NominationTransition
+    from thidua.nominations.services import snapshot_changes
+
+    steps = list(NominationTransition.objects.filter(nomination=nomination).select_related("by"))
+    previous = None
+    for step in steps:
+        step.changes = []
+        if step.to_status == NominationStatus.SUBMITTED and step.snapshot:
+            if previous is not None:
+                step.changes = snapshot_changes(previous, step.snapshot) or [_no_change()]
+            previous = step.snapshot
+    return steps
+
+
+def _no_change() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Không có thay đổi về đề nghị và tài liệu so với lần gửi trước.")

@@ -59,7 +59,11 @@ def round_create(*, actor, awarding_unit, title: str, period_start: int, period_
     if not awards:
         raise ValidationError({"accepted_awards": _("Chọn ít nhất một danh hiệu hoặc hình thức khen thưởng.")})
     round_.accepted_awards.set(awards)
-    round_.accepted_units.set(list(accepted_units))
+    units = list(accepted_units)
+    outside = [unit.name for unit in units if not unit.path.startswith(awarding_unit.path)]
+    if outside:
+        raise ValidationError({"accepted_units": _("Không thuộc %(unit)s: %(list)s.") % {"unit": awarding_unit.name, "list": ", ".join(outside)}})
+    round_.accepted_units.set(units)
     changes = audit.created(round_)
     changes["accepted_awards"] = [None, sorted(award.code for award in awards)]
     audit.record(actor=actor, action=AuditAction.CREATE, obj=round_, changes=changes)

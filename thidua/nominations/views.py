@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts import scopes
 from thidua.common.views import paginate
-from thidua.nominations import attachments, selectors, services
-from thidua.nominations.enums import AttachmentKind, NominationStatus
+from thidua.nominations import attachments, checks, selectors, services
+from thidua.nominations.enums import NOMINEE_DECISIONS, AttachmentKind, NominationStatus, NomineeStatus
 from thidua.nominations.forms import (
+    AssignForm,
     AttachmentForm,
     InboxFilterForm,
     NominationForm,
@@ -29,11 +30,15 @@ from thidua.nominations.forms import (
     RoundForm,
     TransitionForm,
 )
-from thidua.nominations.models import NominationAttachment, NominationTransition, Nominee
+from thidua.nominations.models import NominationAttachment, Nominee
 from thidua.organizations.selectors import people_search
 
 PAGE_SIZE = 30
+# Nothing is left to appraise in these statuses.
+FINAL_STATUSES = (NominationStatus.REJECTED, NominationStatus.DECIDED, NominationStatus.WITHDRAWN, NominationStatus.FORWARDED)
 WAITING_TAB = "cho-toi"
+BULK_TARGETS = (NominationStatus.UNDER_REVIEW, NominationStatus.RETURNED, NominationStatus.IN_COUNCIL, NominationStatus.APPROVED,
+                NominationStatus.REJECTED, NominationStatus.DECIDED, NominationStatus.SUBMITTED)
 
 
 def _can_use(user) -> bool:
@@ -73,6 +78,7 @@ def round_create(request):
                 actor=user, awarding_unit=data["awarding_unit"], title=data["title"], track=data["track"], simplified=data["simplified"],
                 period_start=data["period_start"], period_end=data["period_end"], opens_on=data["opens_on"],
                 submission_deadline=data["submission_deadline"], accepted_awards=data["accepted_awards"],
+                accepted_units=data["accepted_units"], movement=data["movement"],
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -112,12 +118,18 @@ def inbox(request):
     rows = list(page.object_list)
     # Only a dossier under review has a running clock; one holiday query serves the whole page.
     days_left = selectors.appraisal_days_left_many(rows, today)
+    # A dossier still held by its unit shows the round's submission deadline instead (same: one holiday query).
+    submission = checks.round_deadline_days_left_many(rows, today)
     for dossier in rows:
         dossier.days_left = days_left.get(dossier.pk)
+        dossier.submission_countdown = submission.get(dossier.pk)
     page.object_list = rows
     context = {
         "form": form, "page": page, "filtered": form.filtered, "waiting_tab": waiting_tab, "tab_value": WAITING_TAB,
         "waiting_count": selectors.waiting_for(user, visible).count(), "today": today,
+        # Bulk steps on the "waiting for me" list (forwarding needs its own page per dossier).
+        "bulk_actions": [{"value": status.value, "label": status.label} for status in NominationStatus if status in BULK_TARGETS]
+        if waiting_tab and rows else [],
     }
     template = "nominations/inbox.html#results" if request.htmx and not request.htmx.history_restore_request else "nominations/inbox.html"
     response = render(request, template, context)
@@ -150,7 +162,17 @@ def _detail_context(request, nomination, *, nominee_form=None, attachment_form=N
     user = request.user
     can_propose = scopes.can(user, "nomination.propose", nomination.proposing_unit)
     editable = can_propose and nomination.status in (NominationStatus.DRAFT, NominationStatus.RETURNED)
-    nominees = list(nomination.nominees.select_related("person", "unit", "award"))
+    can_appraise = scopes.can(user, "nomination.appraise", nomination.round.awarding_unit)
+    nominees = list(nomination.nominees.select_related("person", "unit", "award", "decided_by"))
+    carried_to = dict(Nominee.objects.filter(source_nominee__in=nominees).values_list("source_nominee", "nomination"))
+    in_council = nomination.status == NominationStatus.IN_COUNCIL
+    for nominee in nominees:
+        nominee.forwarded_dossier_id = carried_to.get(nominee.pk)
+        # While the council sits, only its own nominees can be decided (and not sent back to pending).
+        targets = NOMINEE_DECISIONS.get(nominee.status, ())
+        if in_council:
+            targets = [t for t in targets if nominee.status == NomineeStatus.IN_COUNCIL and t != NomineeStatus.PENDING]
+        nominee.decision_targets = [{"value": t, "label": NomineeStatus(t).label} for t in targets]
     files = list(nomination.attachments.all())
     present = {attachment.kind for attachment in files}
     required = services.required_documents(nomination)
@@ -163,14 +185,23 @@ def _detail_context(request, nomination, *, nominee_form=None, attachment_form=N
         "nominees": nominees,
         "attachments": files,
         "completeness": [{"kind": kind, "label": AttachmentKind(kind).label, "present": kind in present} for kind in required],
-        "timeline": NominationTransition.objects.filter(nomination=nomination).select_related("by"),
-        "actions": [{"to": target, "label": NominationStatus(target).label} for target in allowed],
+        "timeline": selectors.timeline(nomination),
+        # Forwarding has its own page (the next level's round and the nominees to carry).
+        "actions": [{"to": target, "label": NominationStatus(target).label} for target in allowed if target != NominationStatus.FORWARDED],
+        "can_forward": NominationStatus.FORWARDED in allowed,
+        "can_appraise": can_appraise,
+        "deciding": can_appraise and nomination.status in (NominationStatus.UNDER_REVIEW, NominationStatus.IN_COUNCIL),
+        "noting": can_appraise and nomination.status in (NominationStatus.SUBMITTED, NominationStatus.UNDER_REVIEW, NominationStatus.IN_COUNCIL),
+        "assign_form": AssignForm(officers=selectors.appraising_officers(nomination), initial={"officer": nomination.assigned_officer_id})
+        if can_appraise and nomination.status not in FINAL_STATUSES else None,
+        "forwards": list(nomination.forwards.select_related("round__awarding_unit")),
         "editable": editable,
         "nominee_form": nominee_form if editable else None,
         "attachment_form": (attachment_form or AttachmentForm()) if editable else None,
         "transition_form": transition_form or TransitionForm(),
         "days_left": services.appraisal_days_left(nomination) if nomination.status == NominationStatus.UNDER_REVIEW else None,
         "returned": nomination.status == NominationStatus.RETURNED,
+        "checks": checks.dossier_checks(nomination, user=user),
     }
 
 

@@ -165,6 +165,14 @@ def template_units(request):
 @require_GET
 def import_detail(request, pk: int):
     batch = get_object_or_404(imports_visible_to(request.user), pk=pk)
+    if batch.kind == ImportKind.NOMINEES:
+        # A nominee list belongs to its dossier: its page is under the dossier.
+        from thidua.nominations.views_imports import batch_result_url
+
+        url = batch_result_url(batch)
+        if url is None:
+            raise Http404
+        return redirect(url)
     if batch.kind not in (ImportKind.UNITS, ImportKind.PEOPLE):
         # Evidence imports (ratings, initiatives, awards, discipline) have their own result page.
         return redirect("records_imports:batch", pk=batch.pk)
