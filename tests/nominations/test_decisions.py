@@ -362,3 +362,30 @@ def test_round_refuses_units_outside_the_awarding_unit(officer, office, other_de
             submission_deadline=datetime.date(2026, 1, 10), accepted_awards=[_award("LDTT")], accepted_units=[other_department],
         )
     assert "Sở Y tế" in str(refused.value)
+
+
+# ---------------------------------------------------------------- issued decisions
+
+
+def test_nominees_decided_moves_a_settled_dossier_to_decided(under_review, officer):
+    first, second, third = _nominees(under_review)
+    services.nominee_decide(actor=officer, nominee=first, to=NomineeStatus.APPROVED)
+    with pytest.raises(services.TransitionRefused, match="đã được chấp thuận"):
+        services.nominees_decided(actor=officer, nominees=[first, second], note="Quyết định số 05/QĐ-SKHCN")
+    assert Nominee.objects.get(pk=first.pk).status == NomineeStatus.APPROVED
+    # Others still wait: the dossier stays where it is.
+    assert services.nominees_decided(actor=officer, nominees=[first], note="Quyết định số 05/QĐ-SKHCN") == []
+    assert Nominee.objects.get(pk=first.pk).status == NomineeStatus.DECIDED
+    services.nominee_decide(actor=officer, nominee=second, to=NomineeStatus.APPROVED)
+    services.nominee_decide(actor=officer, nominee=third, to=NomineeStatus.REJECTED, note="Vượt thẩm quyền, không trình.")
+    moved = services.nominees_decided(actor=officer, nominees=[Nominee.objects.get(pk=second.pk)], note="Quyết định số 06/QĐ-SKHCN")
+    assert [dossier.pk for dossier in moved] == [under_review.pk]
+    steps = [(t.from_status, t.to_status) for t in under_review.transitions.all()][-2:]
+    assert steps == [("under_review", "approved"), ("approved", "decided")]
+
+
+def test_nominees_decided_refuses_the_proposing_unit(under_review, officer, manager):
+    first = _nominees(under_review)[0]
+    services.nominee_decide(actor=officer, nominee=first, to=NomineeStatus.APPROVED)
+    with pytest.raises(PermissionDenied):
+        services.nominees_decided(actor=manager, nominees=[first])

@@ -536,6 +536,50 @@ def nomination_forward(*, actor, nomination: Nomination, target_round: Round, no
     return forward
 
 
+# ---------------------------------------------------------------- decisions
+
+
+@transaction.atomic
+def nominees_decided(*, actor, nominees, note: str = "") -> list[Nomination]:
+    """Mark approved nominees as carried by an issued decision (called by the decisions app when a
+    decision is issued, in the same transaction). A dossier with nothing left open or approved follows
+    to ``decided`` through ``nomination_transition`` (via ``approved`` when it was still under review or in
+    the council), so its timeline shows the step. Returns the dossiers that moved."""
+    nominees = list(nominees)
+    dossier_ids = sorted({nominee.nomination_id for nominee in nominees})
+    # Lock the dossiers in a fixed order: two decisions issued at once cannot deadlock on them.
+    dossiers = {
+        dossier.pk: dossier
+        for dossier in Nomination.objects.select_for_update(of=("self",)).select_related("round__awarding_unit").filter(pk__in=dossier_ids).order_by("pk")
+    }
+    for dossier in dossiers.values():
+        if not _actor_side_allowed(actor, dossier, AWARDER):
+            raise PermissionDenied
+    locked = list(Nominee.objects.select_for_update(of=("self",)).select_related("person", "unit", "award").filter(pk__in=[n.pk for n in nominees]).order_by("pk"))
+    not_approved = [n for n in locked if n.status != NomineeStatus.APPROVED]
+    if not_approved:
+        raise TransitionRefused(_("Chỉ ra quyết định cho đề nghị đã được chấp thuận: %(list)s.") % {
+            "list": "; ".join(f"{_subject_label(n)} — {NomineeStatus(n.status).label}" for n in not_approved)})
+    now = timezone.now()
+    for nominee in locked:
+        before = audit.snapshot(nominee)
+        nominee.status = NomineeStatus.DECIDED
+        nominee.decided_by = actor if getattr(actor, "pk", None) else None
+        nominee.decided_at = now
+        nominee.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        audit.record(actor=actor, action=AuditAction.TRANSITION, obj=nominee, changes=audit.diff(before, audit.snapshot(nominee)), note=note[:500])
+    moved = []
+    for dossier in dossiers.values():
+        if dossier.nominees.filter(status__in=[*OPEN_NOMINEE_STATUSES, NomineeStatus.APPROVED]).exists():
+            continue
+        if dossier.status in (NominationStatus.UNDER_REVIEW, NominationStatus.IN_COUNCIL):
+            nomination_transition(actor=actor, nomination=dossier, to=NominationStatus.APPROVED, note=note)
+            dossier.refresh_from_db()
+        if NominationStatus.DECIDED in NOMINATION_TRANSITIONS.get(dossier.status, {}):
+            moved.append(nomination_transition(actor=actor, nomination=dossier, to=NominationStatus.DECIDED, note=note))
+    return moved
+
+
 # ---------------------------------------------------------------- bulk steps
 
 
