@@ -27,9 +27,12 @@ MERGER_DAY = datetime.date(2025, 7, 1)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    # The same fast hasher as the per-test settings in conftest, so that the passwords can be checked.
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The same fast hasher as the per-test settings in conftest, so that the passwords can be checked;
+    # generated documents go to a temporary folder, not to var/media.
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media"))
+    )
     with django_db_blocker.unblock(), transaction.atomic(), fast_hasher:
         yield build_demo()
         transaction.set_rollback(True)

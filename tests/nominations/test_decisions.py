@@ -389,3 +389,33 @@ def test_nominees_decided_refuses_the_proposing_unit(under_review, officer, mana
     services.nominee_decide(actor=officer, nominee=first, to=NomineeStatus.APPROVED)
     with pytest.raises(PermissionDenied):
         services.nominees_decided(actor=manager, nominees=[first])
+
+
+# ---------------------------------------------------------------- closing a round; people who moved
+
+
+def test_closed_round_refuses_new_dossiers_but_the_workflow_goes_on(client, under_review, round_, officer, manager, office):
+    client.force_login(officer)
+    response = client.post(reverse("nominations:round_close", args=[round_.pk]), follow=True)
+    assert "Đã kết thúc đợt xét" in response.content.decode()
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        services.nomination_create(actor=manager, round=round_, proposing_unit=office)
+    services.nomination_transition(actor=officer, nomination=under_review, to=NominationStatus.IN_COUNCIL)
+    listing = client.get(reverse("nominations:round_list"), {"status": "closed"}).content.decode()
+    assert round_.title in listing and "đã kết thúc" in listing
+    assert round_.title not in client.get(reverse("nominations:round_list"), {"status": "open"}).content.decode()
+    with pytest.raises(PermissionDenied):
+        services.round_close(actor=manager, round=round_)
+
+
+def test_a_person_who_worked_in_the_unit_during_the_period_may_be_proposed(manager, office, office2, round_):
+    from thidua.organizations.models import Employment
+
+    moved = make_person("Phạm Thị Dung", unit=office2, recruited_on=datetime.date(2024, 1, 1))
+    with pytest.raises(ValidationError, match="Chỉ đề nghị cá nhân"):
+        services.nominee_add(actor=manager, nomination=services.nomination_create(actor=manager, round=round_, proposing_unit=office),
+                             award=_award("GIAY_KHEN"), person=moved)
+    Employment.objects.create(person=moved, unit=office, start_date=datetime.date(2019, 1, 1), end_date=datetime.date(2023, 12, 31))
+    dossier = services.nomination_create(actor=manager, round=round_, proposing_unit=office, title="Hồ sơ có người đã chuyển công tác")
+    nominee = services.nominee_add(actor=manager, nomination=dossier, award=_award("GIAY_KHEN"), person=moved)
+    assert nominee.person == moved

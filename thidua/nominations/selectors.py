@@ -132,3 +132,17 @@ def _no_change() -> str:
     from django.utils.translation import gettext as _
 
     return _("Không có thay đổi về đề nghị và tài liệu so với lần gửi trước.")
+
+
+def proposable_people(user, nomination: Nomination):
+    """People the proposing unit may propose: visible to the user and working in its subtree now or
+    during the round's period (see ``services._belongs_to_proposer``)."""
+    from thidua.nominations.services import round_period_dates
+    from thidua.organizations.models import Employment
+    from thidua.organizations.selectors import people_visible_to
+
+    root = nomination.proposing_unit.path
+    start, end = round_period_dates(nomination.round)
+    worked = Employment.objects.filter(unit__path__startswith=root, start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    people = people_visible_to(user, "person.view").filter(Q(current_unit__path__startswith=root) | Q(pk__in=worked.values("person")))
+    return people.select_related("current_unit").order_by("sort_key", "id")

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +71,22 @@ def round_create(*, actor, awarding_unit, title: str, period_start: int, period_
     return round_
 
 
+@transaction.atomic
+def round_close(*, actor, round: Round) -> Round:
+    """Stop receiving dossiers. Dossiers already sent go on through the workflow; returned ones may
+    still be completed and sent again."""
+    round_ = Round.objects.select_for_update().select_related("awarding_unit").get(pk=round.pk)
+    if actor is not None and not scopes.can(actor, "nomination.appraise", round_.awarding_unit):
+        raise PermissionDenied
+    if round_.status == RoundStatus.CLOSED:
+        raise ValidationError({"status": _("Đợt xét đã kết thúc.")})
+    before = audit.snapshot(round_)
+    round_.status = RoundStatus.CLOSED
+    round_.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=round_, changes=audit.diff(before, audit.snapshot(round_)))
+    return round_
+
+
 def _check_round_accepts(round_: Round, unit) -> None:
     accepted = list(round_.accepted_units.all())
     if accepted:
@@ -84,6 +101,8 @@ def nomination_create(*, actor, round: Round, proposing_unit, title: str = "") -
     if actor is not None and not scopes.can(actor, "nomination.propose", proposing_unit):
         raise PermissionDenied
     _check_round_accepts(round, proposing_unit)
+    if not Round.objects.filter(pk=round.pk, status=RoundStatus.OPEN).exists():
+        raise ValidationError({"round": _("Đợt xét “%(title)s” đã kết thúc, không nhận hồ sơ mới.") % {"title": round.title}})
     nomination = Nomination(
         round=round, proposing_unit=proposing_unit, title=clean_text(title) or _("Hồ sơ đề nghị khen thưởng của %(unit)s") % {"unit": proposing_unit.name},
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -112,13 +131,32 @@ def nominee_add(*, actor, nomination: Nomination, award, summary: str = "", pers
     if duplicate.exists():
         other = duplicate.select_related("nomination__proposing_unit").first().nomination
         raise ValidationError({"award": _("Đã được đề nghị %(award)s trong đợt này (hồ sơ của %(unit)s).") % {"award": award.name, "unit": other.proposing_unit.name}})
-    subject_unit = unit if unit is not None else getattr(person, "current_unit", None)
-    if subject_unit is not None and not subject_unit.path.startswith(nomination.proposing_unit.path):
+    if not _belongs_to_proposer(nomination, person=person, unit=unit):
         raise ValidationError({"person": _("Chỉ đề nghị cá nhân, tập thể thuộc %(unit)s.") % {"unit": nomination.proposing_unit.name}})
     nominee.full_clean()
     nominee.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=nominee, changes=audit.created(nominee))
     return nominee
+
+
+def round_period_dates(round_: Round) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(round_.period_start, 1, 1), datetime.date(round_.period_end, 12, 31)
+
+
+def _belongs_to_proposer(nomination: Nomination, *, person=None, unit=None) -> bool:
+    """A collective must lie in the proposing unit's subtree; a person must work there now or have worked
+    there during the round's period (the achievement may predate a transfer or a merger)."""
+    root = nomination.proposing_unit.path
+    if unit is not None:
+        return unit.path.startswith(root)
+    if person is None:
+        return True
+    if person.current_unit_id and person.current_unit.path.startswith(root):
+        return True
+    start, end = round_period_dates(nomination.round)
+    return person.employments.filter(unit__path__startswith=root, start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    ).exists()
 
 
 def _lock_editable(actor, nominee: Nominee) -> Nomination:
@@ -266,6 +304,9 @@ def nomination_transition(*, actor, nomination: Nomination, to: str, note: str =
         _evaluate_nominees(nomination)
         nomination.submitted_at = timezone.now()
         nomination.submission_count += 1
+        # A resubmitted dossier is received again: the previous reception and its clock no longer apply.
+        nomination.received_on = None
+        nomination.appraisal_due = None
         snapshot = dossier_snapshot(nomination)
     elif to == NominationStatus.UNDER_REVIEW:
         ruleset = ruleset_for(today, nomination.round.awarding_unit)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("dot-xet/", views.round_list, name="round_list"),
     path("dot-xet/them/", views.round_create, name="round_create"),
+    path("dot-xet/<int:pk>/ket-thuc/", views.round_close, name="round_close"),
     path("them/", views.nomination_create, name="nomination_create"),
     path("<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("<int:pk>/de-nghi/", views.nominee_add, name="nominee_add"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from thidua.accounts import scopes
 from thidua.common.views import paginate
 from thidua.nominations import attachments, checks, selectors, services
-from thidua.nominations.enums import NOMINEE_DECISIONS, AttachmentKind, NominationStatus, NomineeStatus
+from thidua.nominations.enums import NOMINEE_DECISIONS, AttachmentKind, NominationStatus, NomineeStatus, RoundStatus
 from thidua.nominations.forms import (
     AssignForm,
     AttachmentForm,
@@ -31,7 +31,6 @@ from thidua.nominations.forms import (
     TransitionForm,
 )
 from thidua.nominations.models import NominationAttachment, Nominee
-from thidua.organizations.selectors import people_search
 
 PAGE_SIZE = 30
 # Nothing is left to appraise in these statuses.
@@ -58,12 +57,35 @@ def _require_use(user) -> None:
 def round_list(request):
     user = request.user
     _require_use(user)
-    rounds = selectors.rounds_visible_to(user).annotate(dossier_count=Count("nominations", distinct=True)).order_by("-submission_deadline", "title")
+    rounds = selectors.rounds_visible_to(user)
+    query = request.GET.get("q", "").strip()[:200]
+    status = request.GET.get("status", "")
+    if query:
+        rounds = rounds.filter(title__icontains=query)
+    if status in RoundStatus.values:
+        rounds = rounds.filter(status=status)
+    rounds = rounds.annotate(dossier_count=Count("nominations", distinct=True)).order_by("-submission_deadline", "title")
     page = paginate(request, rounds, PAGE_SIZE)
+    for round_ in page.object_list:
+        round_.can_close = round_.status == RoundStatus.OPEN and scopes.can(user, "nomination.appraise", round_.awarding_unit)
     return render(request, "nominations/round_list.html", {
         "page": page, "can_create": scopes.can(user, "nomination.appraise"),
         "can_propose": scopes.can(user, "nomination.propose"), "today": timezone.localdate(),
+        "query": query, "status": status, "statuses": RoundStatus.choices, "filtered": bool(query or status),
     })
+
+
+@login_required
+@require_POST
+def round_close(request, pk: int):
+    round_ = selectors.access_round(request.user, pk)
+    try:
+        services.round_close(actor=request.user, round=round_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã kết thúc đợt xét “%(title)s”: không nhận hồ sơ mới.") % {"title": round_.title})
+    return redirect("nominations:round_list")
 
 
 @login_required
@@ -178,7 +200,7 @@ def _detail_context(request, nomination, *, nominee_form=None, attachment_form=N
     required = services.required_documents(nomination)
     allowed = services.transitions_allowed_for(user, nomination)
     if editable and nominee_form is None:
-        people = people_search(user, unit=nomination.proposing_unit)
+        people = selectors.proposable_people(user, nomination)
         nominee_form = NomineeForm(nomination=nomination, people=people)
     return {
         "nomination": nomination,
@@ -225,7 +247,7 @@ def _dossier_to_edit(user, pk):
 def nominee_add(request, pk: int):
     user = request.user
     nomination = _dossier_to_edit(user, pk)
-    people = people_search(user, unit=nomination.proposing_unit)
+    people = selectors.proposable_people(user, nomination)
     form = NomineeForm(request.POST, nomination=nomination, people=people)
     if form.is_valid():
         try:
