@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "thidua.records",
     "thidua.movements",
     "thidua.nominations",
+    "thidua.council",
+    "thidua.decisions",
+    "thidua.reports",
+    "thidua.exemplars",
     "thidua.api",
 ]
 

@@ -48,3 +48,14 @@ def test_same_content_gives_same_bytes_and_different_content_differs():
     first, again, other = _letter("Nội dung A."), _letter("Nội dung A."), _letter("Nội dung B.")
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256(again).hexdigest()
     assert hashlib.sha256(first).hexdigest() != hashlib.sha256(other).hexdigest()
+
+
+def test_same_content_gives_same_bytes_across_clock_seconds(monkeypatch):
+    """python-docx stamps zip entries with the wall clock; the stored hash must not depend on it."""
+    import time as time_module
+
+    first = _letter("Nội dung A.")
+    real = time_module.localtime
+    monkeypatch.setattr(time_module, "localtime", lambda *args: real(time_module.time() + 3600))
+    later = _letter("Nội dung A.")
+    assert first == later

@@ -9,6 +9,10 @@ from django.core.management import CommandError, call_command
 
 from thidua.accounts.models import User
 
+# The main demo accounts and the council's members and secretary (issue 6).
+DEMO_USERNAMES = ["admin", "canbo", "giamdoc", "hoidong1", "hoidong2", "hoidong3", "hoidong4", "hoidong5", "hoidong6", "hoidong7",
+                  "thuky", "truongphong", "vanphong"]
+
 
 def _demo_rows(path):
     with sqlite3.connect(path) as connection:
@@ -33,10 +37,11 @@ def test_demo_command_builds_a_fresh_demo_database(settings, tmp_path, capfd):
 
     call_command("demo", "--no-serve", stdout=io.StringIO())
 
-    assert _demo_rows(demo_file) == (["admin", "canbo", "giamdoc", "truongphong", "vanphong"], 87)
+    assert _demo_rows(demo_file) == (DEMO_USERNAMES, 87)
     output = capfd.readouterr().out
     assert "Tài khoản trình diễn (mật khẩu: thidua-demo):" in output
     assert "giamdoc (Dương Văn Bon) — Người ký quyết định" in output
+    assert "thuky (" in output  # the council's secretary, created by the council stage
     # The configured (test) database got nothing.
     assert not User.objects.filter(is_demo=True).exists()
 
@@ -50,4 +55,4 @@ def test_demo_command_builds_a_fresh_demo_database(settings, tmp_path, capfd):
     call_command("demo", "--no-serve", stdout=io.StringIO())
     with sqlite3.connect(demo_file) as connection:
         assert connection.execute("SELECT count(*) FROM organizations_person WHERE given_name = 'Đã sửa'").fetchone() == (0,)
-    assert _demo_rows(demo_file) == (["admin", "canbo", "giamdoc", "truongphong", "vanphong"], 87)
+    assert _demo_rows(demo_file) == (DEMO_USERNAMES, 87)

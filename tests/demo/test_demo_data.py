@@ -100,10 +100,11 @@ def test_demo_people_have_varied_realistic_records(demo):
 
 @pytest.mark.django_db
 def test_demo_users_are_demo_accounts_with_the_demo_password(demo):
-    usernames = ["admin", "canbo", "giamdoc", "truongphong", "vanphong"]
+    usernames = ["admin", "canbo", "giamdoc", "hoidong1", "hoidong2", "hoidong3", "hoidong4", "hoidong5", "hoidong6", "hoidong7",
+                 "thuky", "truongphong", "vanphong"]
 
     assert sorted(User.objects.filter(is_demo=True).values_list("username", flat=True)) == usernames
-    assert [authenticate(username=name, password="thidua-demo") is not None for name in usernames] == [True] * 5
+    assert [authenticate(username=name, password="thidua-demo") is not None for name in usernames] == [True] * len(usernames)
     assert accounts_with_demo_password() == usernames
 
 
@@ -197,7 +198,10 @@ def test_demo_is_written_through_the_audited_services(demo):
 
     assert person_entries.count() == Person.objects.count()
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, content_type__model="unit").count() == Unit.objects.count()
-    assert AuditEntry.objects.filter(action=AuditAction.GRANT).count() == 11
+    from thidua.accounts.models import RoleAssignment
+
+    # One audited grant per role assignment: the main accounts' 11 and the council members' 16.
+    assert AuditEntry.objects.filter(action=AuditAction.GRANT).count() == RoleAssignment.objects.count() == 27
     director = Person.objects.get(given_name="Bon")
     assert director.search_text == " duong van bon"
 
@@ -286,11 +290,15 @@ def test_demo_register_holds_the_past_titles_with_their_decisions(demo):
     records = list(AwardRecord.objects.select_related("award", "issuing_unit"))
 
     assert Counter(r.award.code for r in records) == {
-        "LDTT": 426, "TTLDTT": 46, "CSTDCS": 17, "TTLDXS": 1, "CSTD_TINH": 1, "BANG_KHEN_TINH": 1,
+        "LDTT": 426, "TTLDTT": 46, "CSTDCS": 17, "TTLDXS": 1, "CSTD_TINH": 1, "BANG_KHEN_TINH": 1, "GIAY_KHEN": 16,
     }
     assert {r.period_end for r in records} == set(range(2015, 2024))
     for record in records:
-        if record.award.code in ("LDTT", "CSTDCS", "TTLDTT"):
+        if record.source == "decision":
+            # The seed's Giấy khen, written by the Director's decision issued in the app (issue 7).
+            assert (record.award.code, record.decision_number, record.decision_date, record.period_start, record.period_end) == (
+                "GIAY_KHEN", "39/QĐ-SKHCN", datetime.date(2020, 8, 7), 2015, 2020)
+        elif record.award.code in ("LDTT", "CSTDCS", "TTLDTT"):
             assert re.match(r"^\d{2}/QĐ-SKHCN$", record.decision_number)
             assert (record.issuing_unit.code, record.decision_date.year, record.decision_date.month) == ("SKHCN_TG", record.period_end + 1, 1)
         else:

@@ -44,6 +44,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # dossiers: the proposing unit prepares and submits; the awarding unit appraises and decides
     "nomination.propose": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
     "nomination.appraise": frozenset({Role.ADMIN, Role.OFFICER}),
+    # emulation councils: creating them and editing their members; reading councils, sessions and tallies
+    # (voting and running a session come from council membership: thidua/council/selectors.py)
+    "council.manage": frozenset({Role.ADMIN, Role.OFFICER}),
+    "council.view": frozenset(
+        {Role.ADMIN, Role.OFFICER, Role.AUDITOR, Role.SIGNER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}
+    ),
+    # statistics, standard forms, charts and the lists behind them (thidua/reports)
+    "report.view": _READERS,
+    # award decisions: officers draft and issue (take the number), the signer approves; readers read
+    "decision.draft": frozenset({Role.ADMIN, Role.OFFICER}),
+    "decision.sign": frozenset({Role.ADMIN, Role.SIGNER}),
+    "decision.view": _READERS,
     # the document register (plans, guidance, decisions that movements and decisions rest on)
     "document.view": _ALL,
     "document.manage": frozenset({Role.ADMIN, Role.OFFICER}),
@@ -51,6 +63,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "screening.view": frozenset(
         {Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER, Role.AUDITOR, Role.SIGNER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}
     ),
+    # exemplars (điển hình tiên tiến): units propose, the officer confirms; everyone reads those of their units
+    "exemplar.view": _ALL,
+    "exemplar.propose": frozenset({Role.ADMIN, Role.OFFICER, Role.UNIT_MANAGER}),
+    "exemplar.confirm": frozenset({Role.ADMIN, Role.OFFICER}),
+    # exemplar conferences: the organiser runs them; everyone submits presentations for their own unit
+    # (reviewing comes from the per-conference reviewer assignment: thidua/exemplars/selectors.py)
+    "conference.manage": frozenset({Role.ADMIN, Role.OFFICER}),
+    "presentation.submit": _ALL,
 }
 
 

@@ -27,3 +27,20 @@ api.add_router("/movements", movements_api.router)
 from thidua.api import nominations as nominations_api  # noqa: E402  (appended: rounds, dossiers, attachments, transitions)
 
 api.add_router("", nominations_api.router)
+
+from thidua.council import api as council_api  # noqa: E402  (appended: council sessions, secret ballots, tallies)
+
+api.add_router("", council_api.router)
+
+from thidua.decisions import api as decisions_api  # noqa: E402  (appended: decisions, certificates, payments, revocation, verification)
+
+api.add_router("", decisions_api.router)
+api.add_router("", decisions_api.public_router)
+
+from thidua.reports import api as reports_api  # noqa: E402  (appended: statistics, standard forms, award history)
+
+api.add_router("", reports_api.router)
+
+from thidua.exemplars import api as exemplars_api  # noqa: E402  (appended: exemplars, conferences, presentations, reviews)
+
+api.add_router("", exemplars_api.router)

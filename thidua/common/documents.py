@@ -183,7 +183,26 @@ class OfficialDocument:
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.document.save(buffer)
-        return buffer.getvalue()
+        return stable_zip(buffer.getvalue())
+
+
+# python-docx stamps each zip entry with the current time: the same document generated a second later
+# would get another hash. Entries are rewritten with a fixed time, in the same order.
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def stable_zip(content: bytes) -> bytes:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+    return output.getvalue()
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -28,6 +29,9 @@ from thidua.demo import names
 from thidua.organizations import services as org
 from thidua.organizations.enums import Gender, PositionCategory, SuccessionKind, UnitKind
 from thidua.organizations.models import Person, Unit
+
+if TYPE_CHECKING:
+    from thidua.nominations.models import Nomination, Nominee
 
 MERGER_DAY = datetime.date(2025, 7, 1)
 MERGER_BASIS = (
@@ -54,6 +58,10 @@ class DemoData:
     users: dict[str, User] = field(default_factory=dict)
     taken_cccd: set[str] = field(default_factory=set)
     taken_names: set[str] = field(default_factory=set)
+    # The 2020 dossiers by story ("in_council_vp", "resubmitted_qlkh", "forwarded_qlkh"…; see
+    # nominations_data), and the seed's 02 collectives and 14 individuals proposed for Giấy khen.
+    nominations: dict[str, "Nomination"] = field(default_factory=dict)
+    seed_nominees: list["Nominee"] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- units
@@ -806,6 +814,30 @@ def movements(data: DemoData) -> None:
     movements_2015_2025(data)
 
 
+def nominations(data: DemoData) -> None:
+    from thidua.demo.nominations_data import nominations_2020
+
+    nominations_2020(data)
+
+
+def councils(data: DemoData) -> None:
+    from thidua.demo.council_data import council_2020
+
+    council_2020(data)
+
+
+def decisions(data: DemoData) -> None:
+    from thidua.demo.decisions_data import decision_2020
+
+    decision_2020(data)
+
+
+def exemplars(data: DemoData) -> None:
+    from thidua.demo.exemplars_data import conference_2020
+
+    conference_2020(data)
+
+
 STAGES: list[Callable[[DemoData], None]] = [
     units_before_merger,
     people_before_merger,
@@ -813,6 +845,10 @@ STAGES: list[Callable[[DemoData], None]] = [
     accounts,
     evidence_2015_2025,
     movements,
+    nominations,
+    councils,
+    decisions,
+    exemplars,
 ]
 
 

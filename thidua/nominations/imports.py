@@ -1026,12 +1026,12 @@ def _locked(nominee_import: NomineeImport) -> tuple[NomineeImport, Nomination]:
 
 def _check_pending(nominee_import: NomineeImport) -> None:
     if nominee_import.status != NomineeImportStatus.PENDING:
-        raise ValidationError(
-            {
-                "status": _("Danh sách này đã %(status)s.")
-                % {"status": nominee_import.get_status_display().lower()}
-            }
+        message = (
+            _("Danh sách này đã được nhập vào hồ sơ.")
+            if nominee_import.status == NomineeImportStatus.APPLIED
+            else _("Danh sách này đã được hủy.")
         )
+        raise ValidationError({"status": message})
 
 
 def nominee_import_start(*, actor, nomination: Nomination, uploaded_file, filename: str) -> NomineeImport:

@@ -399,12 +399,15 @@ def snapshot_changes(before: dict, after: dict) -> list[str]:
 
 
 @transaction.atomic
-def nominee_decide(*, actor, nominee: Nominee, to: str, note: str = "") -> Nominee:
+def nominee_decide(*, actor, nominee: Nominee, to: str, note: str = "", on_behalf_of=None) -> Nominee:
     """Decide one nominee while the others in the dossier wait (``enums.NOMINEE_DECISIONS``).
 
     Allowed to the awarding unit while the dossier is under review; while it is in the council only the
     nominees sent there can be approved or rejected (the council's vote does this, issue 6). When the
     council's last open nominee is decided, the dossier follows: approved if any nominee is, else rejected.
+
+    ``actor=None`` with ``on_behalf_of``: a body whose authority was checked by the caller (the council,
+    through its secretary) decides; the person is recorded as the decider and on the audit row.
     """
     nomination = (
         Nomination.objects.select_for_update(of=("self",)).select_related("round__awarding_unit", "proposing_unit").get(pk=nominee.nomination_id)
@@ -428,10 +431,11 @@ def nominee_decide(*, actor, nominee: Nominee, to: str, note: str = "") -> Nomin
     nominee.status = to
     if note:
         nominee.appraisal_note = note
-    nominee.decided_by = actor if getattr(actor, "pk", None) else None
+    recorded = actor if getattr(actor, "pk", None) else on_behalf_of
+    nominee.decided_by = recorded if getattr(recorded, "pk", None) else None
     nominee.decided_at = timezone.now()
     nominee.save()
-    audit.record(actor=actor, action=AuditAction.TRANSITION, obj=nominee, changes=audit.diff(before, audit.snapshot(nominee)), note=note[:500])
+    audit.record(actor=recorded, action=AuditAction.TRANSITION, obj=nominee, changes=audit.diff(before, audit.snapshot(nominee)), note=note[:500])
     if in_council and not nomination.nominees.filter(status__in=OPEN_NOMINEE_STATUSES).exists():
         settled = NominationStatus.APPROVED if nomination.nominees.filter(status=NomineeStatus.APPROVED).exists() else NominationStatus.REJECTED
         nomination_transition(actor=actor, nomination=nomination, to=settled, note=_("Hội đồng đã xét xong các đề nghị của hồ sơ."))
@@ -596,7 +600,10 @@ def nominees_decided(*, actor, nominees, note: str = "") -> list[Nomination]:
     for dossier in dossiers.values():
         if not _actor_side_allowed(actor, dossier, AWARDER):
             raise PermissionDenied
-    locked = list(Nominee.objects.select_for_update(of=("self",)).select_related("person", "unit", "award").filter(pk__in=[n.pk for n in nominees]).order_by("pk"))
+    locked = list(
+        Nominee.objects.select_for_update(of=("self",)).select_related("person", "unit", "award", "nomination__proposing_unit")
+        .filter(pk__in=[n.pk for n in nominees]).order_by("pk")
+    )
     not_approved = [n for n in locked if n.status != NomineeStatus.APPROVED]
     if not_approved:
         raise TransitionRefused(_("Chỉ ra quyết định cho đề nghị đã được chấp thuận: %(list)s.") % {

@@ -242,6 +242,9 @@ def award_record_create(*, actor, award, person=None, unit=None, **fields: Any) 
 @transaction.atomic
 def award_record_update(*, actor, record: AwardRecord, **fields: Any) -> AwardRecord:
     row = AwardRecord.objects.select_for_update().get(pk=record.pk)
+    if row.source == "decision":
+        # The decision is the record: a correction is a new decision that amends or replaces it.
+        raise ValidationError({"source": _("Khen thưởng theo quyết định trên hệ thống chỉ sửa được bằng quyết định sửa đổi, thay thế.")})
     before = audit.snapshot(row)
     for key, value in fields.items():
         if key not in AWARD_RECORD_FIELDS | {"award", "person", "unit"}:
@@ -257,3 +260,19 @@ def award_record_delete(*, actor, record: AwardRecord) -> None:
     if record.source == "decision":
         raise ValidationError({"source": _("Khen thưởng theo quyết định trên hệ thống chỉ thu hồi được bằng quyết định thu hồi.")})
     _delete(record, actor=actor)
+
+
+@transaction.atomic
+def award_record_revoke(*, actor, record: AwardRecord, reference: str, day) -> AwardRecord:
+    """Mark an award revoked by a revocation decision (called by the decisions app, in its transaction).
+    The row stays in the register: history, verification pages and reports show it as revoked."""
+    row = AwardRecord.objects.select_for_update().get(pk=record.pk)
+    if row.revoked:
+        raise ValidationError({"revoked": _("Khen thưởng “%(record)s” đã bị thu hồi trước đó.") % {"record": row}})
+    before = audit.snapshot(row)
+    row.revoked = True
+    row.note = clean_text(f"{row.note} Thu hồi theo Quyết định số {reference} ngày {day:%d/%m/%Y}.")[:255]
+    row.save(update_fields=["revoked", "note", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=row, changes=audit.diff(before, audit.snapshot(row)),
+                 note=_("Thu hồi theo Quyết định số %(number)s") % {"number": reference})
+    return row

@@ -116,15 +116,20 @@ class Command(BaseCommand):
         for assignment in assignments.order_by(F("unit__valid_to").desc(nulls_first=True), "unit__path"):
             by_username.setdefault(assignment.user.username, []).append(assignment)
         lines = ["", _("Tài khoản trình diễn (mật khẩu: %(password)s):") % {"password": DEMO_PASSWORD}]
-        for username, role, _unit_codes, _person_key in DEMO_ACCOUNTS:
-            held = [assignment for assignment in by_username.get(username, []) if assignment.role == role]
+        # The main accounts in their listed order, then the others the stages created (the council's members).
+        listed = [username for username, *_rest in DEMO_ACCOUNTS]
+        for username in listed + sorted(set(by_username) - set(listed)):
+            held = by_username.get(username, [])
             if not held:
                 continue
             person = held[0].user.person
             who = f" ({person.full_name})" if person else ""
-            lines.append(f"  {username}{who} — {Role(role).label}")
-            for assignment in held:
-                lines.append(f"      {_describe_unit(assignment.unit)}")
+            roles = list(dict.fromkeys(assignment.role for assignment in held))
+            lines.append(f"  {username}{who} — {', '.join(str(Role(role).label) for role in roles)}")
+            for role in roles:
+                for assignment in (a for a in held if a.role == role):
+                    prefix = f"{Role(role).label}: " if len(roles) > 1 else ""
+                    lines.append(f"      {prefix}{_describe_unit(assignment.unit)}")
         if no_serve:
             lines.append(_("Chạy `thidua demo --keep` để mở máy chủ trên cơ sở dữ liệu này."))
         else:
