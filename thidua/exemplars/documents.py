@@ -41,7 +41,7 @@ def nfc(text) -> str:
     return unicodedata.normalize("NFC", str(text or ""))
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     text = (text or "").strip()
     if len(text) > 1 and text[0].isupper() and (text[1].islower() or text[1] == " "):
         return text[0].lower() + text[1:]
@@ -67,7 +67,7 @@ def legal_reference(document) -> str:
     title = document.title.strip()
     if fold(title).startswith(fold(kind) + " "):
         title = title[len(kind):].strip()
-    title = _lower_first(title)
+    title = lower_first(title)
     about = "" if fold(title).startswith("ve ") else "về "
     return f"{kind} số {document.number} {vietnamese_date(document.issued_on)} của {document.issuer} {about}{title}".strip()
 
@@ -145,7 +145,7 @@ def news_text(conference: Conference) -> str:
     paragraphs = [conference.title]
     references = [legal_reference(document) for document in conference.legal_bases.order_by("issued_on", "number")]
     opening = f"Thực hiện {' và '.join(references)}. " if references else ""
-    opening += f"Ngày {conference.held_on.day}/{conference.held_on.month}/{conference.held_on.year}, {unit.name} đã tiến hành tổ chức {_lower_first(conference.title)}"
+    opening += f"Ngày {conference.held_on.day}/{conference.held_on.month}/{conference.held_on.year}, {unit.name} đã tiến hành tổ chức {lower_first(conference.title)}"
     if conference.purposes:
         paragraphs.append(opening + " nhằm mục đích:")
         paragraphs.extend(f"- {purpose}" for purpose in conference.purposes)
@@ -169,7 +169,7 @@ def news_text(conference: Conference) -> str:
         sentence = f"Đến dự Hội nghị, {who} đã phát biểu chỉ đạo"
         movement = conference.launched_movement
         if movement is not None:
-            sentence += f" và phát động {_lower_first(movement.title)}"
+            sentence += f" và phát động {lower_first(movement.title)}"
         paragraphs.append(sentence + ". " + conference.speech_text.strip() if conference.speech_text.strip() else sentence + ".")
         if movement is not None:
             tasks = list(movement.tasks.values_list("text", flat=True))
@@ -210,13 +210,13 @@ def report_docx(conference: Conference) -> bytes:
     decisions = list(selectors.honoured_decisions(conference))
     presentations = list(selectors.accepted_presentations(conference))
     counts = selectors.attendance(conference)
-    document = OfficialDocument(report_letterhead(conference), "BÁO CÁO", f"Kết quả {_lower_first(conference.title)}")
+    document = OfficialDocument(report_letterhead(conference), "BÁO CÁO", f"Kết quả {lower_first(conference.title)}")
     section = iter(ROMAN)
 
     references = [legal_reference(document_) for document_ in conference.legal_bases.order_by("issued_on", "number")]
     where = f" tại {conference.venue}" if conference.venue else ""
     intro = f"Thực hiện {'; '.join(references)}, " if references else ""
-    intro += (f"{unit.name} đã tổ chức {_lower_first(conference.title)} vào {_time(conference.starts_at) + ', ' if conference.starts_at else ''}"
+    intro += (f"{unit.name} đã tổ chức {lower_first(conference.title)} vào {_time(conference.starts_at) + ', ' if conference.starts_at else ''}"
               f"{vietnamese_date(conference.held_on)}{where}. {unit.name} báo cáo kết quả Hội nghị như sau:")
     document.paragraph(intro)
 
@@ -267,7 +267,7 @@ def report_docx(conference: Conference) -> bytes:
             who = ", ".join(part for part in (conference.speaker_name, conference.speaker_title) if part)
             sentence = f"{who} phát biểu chỉ đạo"
             if movement is not None:
-                sentence += f" và phát động {_lower_first(movement.title)} ({movement.start:%d/%m/%Y} – {movement.end:%d/%m/%Y})"
+                sentence += f" và phát động {lower_first(movement.title)} ({movement.start:%d/%m/%Y} – {movement.end:%d/%m/%Y})"
             document.paragraph(sentence + ".")
         if conference.speech_text.strip():
             for paragraph in conference.speech_text.strip().split("\n"):
@@ -286,7 +286,7 @@ def report_docx(conference: Conference) -> bytes:
             if paragraph.strip():
                 document.paragraph(paragraph.strip())
 
-    document.paragraph(f"Trên đây là báo cáo kết quả {_lower_first(conference.title)} của {unit.name}./.")
+    document.paragraph(f"Trên đây là báo cáo kết quả {lower_first(conference.title)} của {unit.name}./.")
     authority = [line.upper() for line in (conference.report_signer_title or "").split("\n") if line.strip()] or [
         _head_title(unit)]
     document.signature(authority=authority, name=conference.report_signer_name or conference.speaker_name,
@@ -470,7 +470,7 @@ def ceremony_pdf(conference: Conference) -> bytes:
               _p(_when_where(conference), styles["note"]), Spacer(1, 4 * mm)]
     steps = []
     for decision in decisions:
-        subject = _lower_first(_ABOUT.sub("", decision.subject.strip()))
+        subject = lower_first(_ABOUT.sub("", decision.subject.strip()))
         steps.append(f"Người dẫn chương trình mời đại diện Ban Tổ chức công bố Quyết định số {decision.reference} ngày "
                      f"{decision.decision_date:%d/%m/%Y} về việc {subject}.")
     batches = ceremony_batches(conference)

@@ -391,8 +391,6 @@ def exemplars_from_honourees(*, actor, conference) -> list[Exemplar]:
     """Add each honouree of the conference (a line of a linked issued decision, not revoked) to the registry,
     confirmed by the conference, with its award as backing; an honouree already registered for that
     conference is left alone. Nothing is published and nothing is consented: the holders decide that."""
-    from thidua.decisions.models import DecisionRecipient  # noqa: F401  (the lines come from selectors.honourees)
-
     created = []
     headline = _("Điển hình tiên tiến trong phong trào thi đua yêu nước giai đoạn %(period)s") % {"period": conference.period_label}
     for line in selectors.honourees(conference):

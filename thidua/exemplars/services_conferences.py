@@ -399,7 +399,10 @@ def agenda_default(*, actor, conference: Conference) -> list[AgendaItem]:
         (AgendaKind.CLOSING, _("Bế mạc hội nghị"), 5, _("Ban Tổ chức"), None),
     ]
     if conference.launched_movement_id:
-        plan[-2] = (AgendaKind.LAUNCH, _("Phát động %(title)s") % {"title": conference.launched_movement.title.lower() if conference.launched_movement.title[:1].isupper() else conference.launched_movement.title}, 10, speaker or _("Lãnh đạo đơn vị"), None)
+        from thidua.exemplars.documents import lower_first
+
+        title = _("Phát động %(title)s") % {"title": lower_first(conference.launched_movement.title)}
+        plan[-2] = (AgendaKind.LAUNCH, title, 10, speaker or _("Lãnh đạo đơn vị"), None)
     items, minutes = [], 0
     for order, (kind, title, length, who, presentation) in enumerate(plan, start=1):
         items.append(AgendaItem(conference=conference, order=order, kind=kind, title=title[:300], speaker=who[:300], presentation=presentation,
