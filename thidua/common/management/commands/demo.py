@@ -102,7 +102,17 @@ class Command(BaseCommand):
             self.stdout.write(_("Đã nạp dữ liệu trình diễn."))
         self._print_accounts(port=port, no_serve=no_serve)
         if not no_serve:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            # Background tasks (large certificate batches, PDF conversions, reminders) need a worker, as in
+            # production; it stops with the server.
+            worker = subprocess.Popen([sys.executable, "-m", "thidua", "db_worker", "--no-reload"], env=os.environ.copy())
+            try:
+                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            finally:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
 
     def _print_accounts(self, *, port: int, no_serve: bool) -> None:
         from thidua.accounts.enums import Role
