@@ -195,7 +195,7 @@ def decisions_draft_from_nominees(
     if taken.exists():
         raise ValidationError({"nominees": _("Đã có trong quyết định khác: %(list)s.") % {
             "list": "; ".join(f"{line.name} — {line.decision.reference or line.decision.subject}" for line in taken)}})
-    beyond = [row for row in rows if unit.kind not in (row.award.conferrer_unit_kinds or [])]
+    beyond = [row for row in rows if not row.award.conferrable_by(unit)]
     if beyond:
         raise ValidationError({"nominees": _("Vượt thẩm quyền của %(unit)s, cần trình cấp trên: %(list)s.") % {
             "unit": unit.name, "list": "; ".join(label(row) for row in beyond)}})

@@ -229,7 +229,7 @@ def _detail_context(request, decision: Decision, **forms) -> dict:
         "total": total,
         "total_words": _words(total),
         "bases": list(decision.bases.select_related("document")),
-        "history": list(decision.transitions.select_related("by")),
+        "history": list(decision.transitions.select_related("by__person")),
         "links": selectors.decision_links(decision),
         "actions": [{"to": target, "label": STEP_LABELS.get(target, DecisionStatus(target).label)} for target in allowed if target != DecisionStatus.ISSUED],
         "can_issue": DecisionStatus.ISSUED in allowed,

@@ -175,7 +175,7 @@ def conference_detail(request, pk: int):
         "can_reopen": organiser and conference.status == ConferenceStatus.PUBLISHED,
         "can_submit": conference.status == ConferenceStatus.OPEN and selectors.submitting_units(user, conference).exists(),
         "my_presentations": list(selectors.presentations_of_participant(user, conference)) if not observer else [],
-        "history": list(conference.transitions.select_related("by")) if observer else [],
+        "history": list(conference.transitions.select_related("by__person")) if observer else [],
         "today": timezone.localdate(),
     }
     if observer:

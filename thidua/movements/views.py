@@ -217,7 +217,7 @@ def _detail_context(request, movement, *, transition_form=None, attachment_form=
         "legal_bases": list(movement.legal_bases.order_by("issued_on", "number")),
         "attachments": list(movement.attachments.select_related("uploaded_by")),
         "rounds": list(movement.rounds.order_by("start", "id")),
-        "transitions": list(movement.transitions.select_related("by")),
+        "transitions": list(movement.transitions.select_related("by__person")),
         "letters": list(documents.launch_letters(movement)[:3]),
         "dashboard": dashboard,
         # Links to the registration and review pages, shown to those whom those pages serve.

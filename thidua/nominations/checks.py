@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import scopes
-from thidua.common.workdays import holidays_between, is_working_day
+from thidua.common.workdays import add_working_days, holidays_between, horizon, working_days_between
 from thidua.nominations.enums import NominationStatus, NomineeStatus, Track
 from thidua.nominations.models import Nomination, Nominee
 from thidua.records.models import AwardRecord
@@ -158,37 +158,6 @@ def _subject_q(nominees) -> Q:
     if households:
         condition |= Q(person__isnull=True, unit__isnull=True, household_name__in=households)
     return condition
-
-
-def _add_working_days(start: datetime.date, count: int, holidays: set[datetime.date]) -> datetime.date:
-    """``workdays.add_working_days`` on a holiday set already read (one query for the whole dossier)."""
-    day, remaining = start, count
-    while remaining > 0:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day, holidays):
-            remaining -= 1
-    return day
-
-
-def _subtract_working_days(end: datetime.date, count: int, holidays: set[datetime.date]) -> datetime.date:
-    day, remaining = end, count
-    while remaining > 0:
-        day -= datetime.timedelta(days=1)
-        if is_working_day(day, holidays):
-            remaining -= 1
-    return day
-
-
-def _working_days_between(start: datetime.date, end: datetime.date, holidays: set[datetime.date]) -> int:
-    """``workdays.working_days_between`` on a holiday set already read."""
-    if end < start:
-        return -_working_days_between(end, start, holidays)
-    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=offset), holidays))
-
-
-def _horizon(count: int) -> datetime.timedelta:
-    # Same margin as workdays.add_working_days: enough calendar days for any run of holidays (Tết).
-    return datetime.timedelta(days=count * 2 + 30)
 
 
 def _origin(ruleset: EffectiveRuleset, prefix: str, source: str, certainty: str) -> tuple[str, bool]:
@@ -435,15 +404,15 @@ def _check_deadlines(checks: DossierChecks, nomination: Nomination, nominees: li
     if nomination.received_on:
         anchors.append(nomination.received_on)
     if council_clock and council_date:
-        anchors += [council_date, council_date - _horizon(int(publish_days))]
+        anchors += [council_date, council_date - horizon(int(publish_days))]
     longest = max(wanted.values(), default=0)
     start = min(anchors)
-    end = max(anchors + ([nomination.received_on + _horizon(longest)] if wanted else []))
+    end = max(anchors + ([nomination.received_on + horizon(longest)] if wanted else []))
     holidays = holidays_between(start, end)
 
     def clock(code: str, label: str, due: datetime.date, source: str, unverified: bool, overdue_severity: str = ERROR) -> None:
         checks.deadlines.append(Deadline(
-            code=code, label=label, due=due, today=today, working_days_left=_working_days_between(today, due, holidays),
+            code=code, label=label, due=due, today=today, working_days_left=working_days_between(today, due, holidays),
             source=source, unverified=unverified, overdue_severity=overdue_severity,
         ))
 
@@ -459,14 +428,14 @@ def _check_deadlines(checks: DossierChecks, nomination: Nomination, nominees: li
     if "refusal_notice" in wanted:
         # Only binding if the dossier is returned or refused: missing it is a warning, not a fault of the dossier.
         clock("refusal_notice", _("Hạn thông báo trả lại, không chấp thuận (nêu rõ lý do)"),
-              _add_working_days(nomination.received_on, wanted["refusal_notice"], holidays), limit_source, limit_unverified, WARNING)
+              add_working_days(nomination.received_on, wanted["refusal_notice"], holidays), limit_source, limit_unverified, WARNING)
     if "state_level" in wanted:
         clock("state_level", _("Hạn xử lý đề nghị khen thưởng cấp Nhà nước"),
-              _add_working_days(nomination.received_on, wanted["state_level"], holidays), limit_source, limit_unverified)
+              add_working_days(nomination.received_on, wanted["state_level"], holidays), limit_source, limit_unverified)
     if council_clock:
         if council_date:
             clock("publish_before_council", _("Hạn công khai danh sách trước phiên họp Hội đồng"),
-                  _subtract_working_days(council_date, int(publish_days), holidays), limit_source, limit_unverified)
+                  add_working_days(council_date, -int(publish_days), holidays), limit_source, limit_unverified)
         else:
             checks.findings.append(Finding(
                 "publish_before_council", INFO,
@@ -491,7 +460,7 @@ def round_deadline_days_left_many(nominations, today: datetime.date) -> dict[int
     return {
         n.pk: Deadline(
             code="submission", label=label, due=n.round.submission_deadline, today=today,
-            working_days_left=_working_days_between(today, n.round.submission_deadline, holidays),
+            working_days_left=working_days_between(today, n.round.submission_deadline, holidays),
         )
         for n in held
     }

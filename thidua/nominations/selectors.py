@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from thidua.accounts import scopes
-from thidua.common.workdays import holidays_between, is_working_day
+from thidua.common.workdays import holidays_between, working_days_between
 from thidua.nominations.enums import AWARDER, NOMINATION_TRANSITIONS, PROPOSER, NominationStatus
 from thidua.nominations.models import Nomination, Round
 from thidua.organizations.models import PATH_SEGMENT_WIDTH, PATH_SEPARATOR
@@ -93,13 +93,7 @@ def appraisal_days_left_many(nominations, today: datetime.date) -> dict[int, int
     if not due:
         return {}
     holidays = holidays_between(min([today, *due.values()]), max([today, *due.values()]))
-
-    def between(start: datetime.date, end: datetime.date) -> int:
-        if end < start:
-            return -between(end, start)
-        return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=offset), holidays))
-
-    return {pk: between(today, day) for pk, day in due.items()}
+    return {pk: working_days_between(today, day, holidays) for pk, day in due.items()}
 
 
 def appraising_officers(nomination: Nomination):
@@ -108,7 +102,7 @@ def appraising_officers(nomination: Nomination):
 
     paths = nomination.round.awarding_unit.ancestor_paths()
     users = User.objects.filter(is_active=True, roles__role__in=scopes.PERMISSIONS["nomination.appraise"], roles__unit__path__in=paths)
-    return users.distinct().order_by("last_name", "first_name", "username")
+    return users.distinct().select_related("person").order_by("last_name", "first_name", "username")
 
 
 def timeline(nomination: Nomination) -> list:
@@ -117,7 +111,7 @@ def timeline(nomination: Nomination) -> list:
     from thidua.nominations.models import NominationTransition
     from thidua.nominations.services import snapshot_changes
 
-    steps = list(NominationTransition.objects.filter(nomination=nomination).select_related("by"))
+    steps = list(NominationTransition.objects.filter(nomination=nomination).select_related("by__person"))
     previous = None
     for step in steps:
         step.changes = []

@@ -481,12 +481,12 @@ def nomination_assign(*, actor, nomination: Nomination, officer) -> Nomination:
 # ---------------------------------------------------------------- forwarding to the next level
 
 
-def beyond_power(nomination: Nomination, nominees=None) -> list[Nominee]:
-    """Nominees whose award the awarding unit may not confer itself (its kind is not among the award's
-    conferring unit kinds): they must go up a level (Sở → UBND tỉnh)."""
-    kind = nomination.round.awarding_unit.kind
-    candidates = nominees if nominees is not None else nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.APPROVED])
-    return [n for n in candidates.select_related("award", "person", "unit") if kind not in (n.award.conferrer_unit_kinds or [])]
+def beyond_power(nomination: Nomination) -> list[Nominee]:
+    """Nominees still open or approved whose award the awarding unit may not confer itself (its kind is
+    not among the award's conferring unit kinds): they must go up a level (Sở → UBND tỉnh)."""
+    awarding = nomination.round.awarding_unit
+    candidates = nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.APPROVED]).select_related("award", "person", "unit")
+    return [n for n in candidates if not n.award.conferrable_by(awarding)]
 
 
 def forward_targets(nomination: Nomination):
@@ -524,12 +524,10 @@ def nomination_forward(*, actor, nomination: Nomination, target_round: Round, no
         raise PermissionDenied
     if target_round.pk not in {round_.pk for round_ in forward_targets(nomination)}:
         raise TransitionRefused(_("Đợt xét “%(round)s” không nhận hồ sơ trình từ %(unit)s.") % {"round": target_round.title, "unit": nomination.round.awarding_unit.name})
-    carried = list(
-        nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.APPROVED]).select_related("award", "person", "unit")
-        if nominees is None else Nominee.objects.filter(pk__in=[getattr(n, "pk", n) for n in nominees]).select_related("award", "person", "unit")
-    )
     if nominees is None:
-        carried = beyond_power(nomination, Nominee.objects.filter(pk__in=[n.pk for n in carried]))
+        carried = beyond_power(nomination)
+    else:
+        carried = list(Nominee.objects.filter(pk__in=[getattr(n, "pk", n) for n in nominees]).select_related("award", "person", "unit"))
     if not carried:
         raise TransitionRefused(_("Không có đề nghị nào cần trình cấp trên."))
     for nominee in carried:

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 from thidua.accounts import scopes
 from thidua.common.views import paginate
 from thidua.nominations import attachments, checks, selectors, services
-from thidua.nominations.enums import NOMINEE_DECISIONS, AttachmentKind, NominationStatus, NomineeStatus, RoundStatus
+from thidua.nominations.enums import (
+    NOMINEE_DECISIONS,
+    AttachmentKind,
+    NominationStatus,
+    NomineeStatus,
+    RoundStatus,
+)
 from thidua.nominations.forms import (
     AssignForm,
     AttachmentForm,
@@ -185,7 +191,7 @@ def _detail_context(request, nomination, *, nominee_form=None, attachment_form=N
     can_propose = scopes.can(user, "nomination.propose", nomination.proposing_unit)
     editable = can_propose and nomination.status in (NominationStatus.DRAFT, NominationStatus.RETURNED)
     can_appraise = scopes.can(user, "nomination.appraise", nomination.round.awarding_unit)
-    nominees = list(nomination.nominees.select_related("person", "unit", "award", "decided_by"))
+    nominees = list(nomination.nominees.select_related("person", "unit", "award", "decided_by__person"))
     carried_to = dict(Nominee.objects.filter(source_nominee__in=nominees).values_list("source_nominee", "nomination"))
     in_council = nomination.status == NominationStatus.IN_COUNCIL
     for nominee in nominees:

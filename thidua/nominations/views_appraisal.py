@@ -103,7 +103,7 @@ def nomination_forward(request, pk: int):
     if not scopes.can(user, "nomination.appraise", nomination.round.awarding_unit):
         raise PermissionDenied
     candidates = list(nomination.nominees.filter(status__in=[NomineeStatus.PENDING, NomineeStatus.APPROVED]).select_related("person", "unit", "award"))
-    beyond = {nominee.pk for nominee in services.beyond_power(nomination, nomination.nominees.filter(pk__in=[n.pk for n in candidates]))}
+    beyond = {nominee.pk for nominee in services.beyond_power(nomination)}
     targets = services.forward_targets(nomination)
     initial = {"nominees": [str(pk) for pk in beyond], "round": str(targets[0].pk) if len(targets) == 1 else ""}
     form = ForwardForm(request.POST if request.method == "POST" else None, rounds=targets, nominees=candidates, initial=initial)

@@ -40,6 +40,10 @@ class AwardType(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def conferrable_by(self, unit) -> bool:
+        """Whether ``unit`` may confer this award itself (by its kind); otherwise it proposes upward."""
+        return unit.kind in (self.conferrer_unit_kinds or [])
+
     @property
     def subjects(self) -> list[str]:
         return [
